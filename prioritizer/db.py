@@ -1,0 +1,169 @@
+"""Opening the database: where it lives, connection pragmas, schema version and migrations.
+
+Location, first match wins: the ``--db`` option, ``PRIORITIZER_DB``, then
+``platformdirs.user_data_path("prioritizer") / "prioritizer.sqlite3"``. Either
+may be a path or a SQLAlchemy URL (``postgresql+psycopg://...``).
+
+Migrations are a numbered list of functions in ``MIGRATIONS`` (see
+ARCHITECTURE.md for why not Alembic). Each runs in its own transaction with the
+version bump, so a failed step leaves the previous version intact.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from .domain import InputError
+from .models import Base, Setting
+
+SCHEMA_VERSION = 1
+APP_NAME = "prioritizer"
+DB_FILENAME = "prioritizer.sqlite3"
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer Prioritizer; it is left untouched."""
+
+
+def data_dir() -> Path:
+    """The per-user data directory (created owner-only on first use)."""
+    import platformdirs
+
+    path = platformdirs.user_data_path(APP_NAME)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def resolve_location(option: str | None = None) -> str:
+    """The database location from the option, the environment or the default."""
+    location = option or os.environ.get("PRIORITIZER_DB") or ""
+    if not location:
+        return str(data_dir() / DB_FILENAME)
+    return location
+
+
+def is_url(location: str) -> bool:
+    """True when the location is a database URL rather than a file path."""
+    return "://" in location
+
+
+def sqlite_path(location: str) -> Path | None:
+    """The file behind a location, or None for a server database or memory."""
+    if is_url(location):
+        url = make_url(location)
+        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+            return None
+        return Path(url.database)
+    return Path(location).expanduser()
+
+
+def _prepare_file(path: Path) -> None:
+    """Create the database file owner-only before SQLite opens it (WAL/SHM inherit the mode)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        path.chmod(0o600)
+
+
+def _sqlite_connect_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Autocommit at the driver level, so these pragmas run outside a transaction
+        # and SQLAlchemy's begin event below controls transactions itself.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # IMMEDIATE takes the write lock up front: a second process waits (busy
+        # timeout) instead of failing half-way when a read turns into a write.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(location: str) -> Engine:
+    """An engine for a path or URL, with pragmas set on every SQLite connection."""
+    if is_url(location):
+        try:
+            url = make_url(location)
+        except ArgumentError as exc:
+            raise InputError(f"cannot read the database URL {location!r}") from exc
+    else:
+        url = URL.create("sqlite", database=str(Path(location).expanduser()))
+    path = sqlite_path(location)
+    if path is not None:
+        if path.is_dir():
+            raise InputError(f"database path {str(path)!r} is a folder, not a file")
+        _prepare_file(path)
+    engine = create_engine(url)
+    if url.get_backend_name() == "sqlite":
+        _sqlite_connect_hooks(engine)
+    return engine
+
+
+def _get_version(conn: Connection) -> int:
+    value = conn.scalar(select(Setting.value).where(Setting.key == "schema_version"))
+    return int(value) if value is not None else 0
+
+
+def _set_version(conn: Connection, version: int) -> None:
+    conn.execute(
+        text("UPDATE settings SET value = :v WHERE key = 'schema_version'"),
+        {"v": str(version)},
+    )
+
+
+# version -> step that turns the previous version into this one.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+
+
+def schema_version(engine: Engine) -> int:
+    """The schema version of a database (0 for an empty one)."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("settings"):
+            return 0
+        return _get_version(conn)
+
+
+def migrate(engine: Engine, before_migration: Callable[[int], None] | None = None) -> int:
+    """Create or upgrade the schema; returns the version now in force.
+
+    ``before_migration(old_version)`` runs before any step on an existing
+    database (the backup hook). A database from a newer version is refused.
+    """
+    current = schema_version(engine)
+    if current > SCHEMA_VERSION:
+        raise SchemaTooNewError(
+            f"this database has schema version {current}, newer than this Prioritizer "
+            f"understands ({SCHEMA_VERSION}): upgrade Prioritizer; the file was not changed"
+        )
+    if current == 0:
+        with engine.begin() as conn:
+            Base.metadata.create_all(conn)
+            conn.execute(
+                text("INSERT INTO settings (key, value) VALUES ('schema_version', :v)"),
+                {"v": str(SCHEMA_VERSION)},
+            )
+        return SCHEMA_VERSION
+    if current < SCHEMA_VERSION and before_migration is not None:
+        before_migration(current)
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        with engine.begin() as conn:
+            MIGRATIONS[version](conn)
+            _set_version(conn, version)
+    return SCHEMA_VERSION

@@ -1,0 +1,298 @@
+"""Plain domain values: enums and frozen dataclasses shared by every layer.
+
+Nothing here touches the database or Qt. Services return these values, so the
+window and the command line never hold live ORM objects.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+
+class Kind(enum.StrEnum):
+    """What an item is."""
+
+    TASK = "task"
+    MEETING = "meeting"
+    ESCALATION = "escalation"
+
+
+class Importance(enum.StrEnum):
+    """How much an item matters, from low to critical."""
+
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        """0 for low up to 3 for critical."""
+        return _IMPORTANCE_RANK[self]
+
+
+_IMPORTANCE_RANK = {
+    Importance.LOW: 0,
+    Importance.NORMAL: 1,
+    Importance.HIGH: 2,
+    Importance.CRITICAL: 3,
+}
+
+
+class Status(enum.StrEnum):
+    """Life cycle of an item."""
+
+    OPEN = "open"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class Quadrant(enum.StrEnum):
+    """The four Eisenhower quadrants."""
+
+    DO = "do"
+    SCHEDULE = "schedule"
+    DELEGATE = "delegate"
+    ELIMINATE = "eliminate"
+
+    @classmethod
+    def of(cls, urgent: bool, important: bool) -> Quadrant:
+        """The quadrant for an urgency/importance pair."""
+        if urgent:
+            return cls.DO if important else cls.DELEGATE
+        return cls.SCHEDULE if important else cls.ELIMINATE
+
+    @property
+    def urgent(self) -> bool:
+        """Whether this quadrant holds urgent items."""
+        return self in (Quadrant.DO, Quadrant.DELEGATE)
+
+    @property
+    def important(self) -> bool:
+        """Whether this quadrant holds important items."""
+        return self in (Quadrant.DO, Quadrant.SCHEDULE)
+
+    @property
+    def label(self) -> str:
+        """Human name of the quadrant."""
+        return _QUADRANT_LABELS[self][0]
+
+    @property
+    def meaning(self) -> str:
+        """One line saying what the quadrant is for."""
+        return _QUADRANT_LABELS[self][1]
+
+
+_QUADRANT_LABELS = {
+    Quadrant.DO: ("Do now", "Urgent and important: firefighting that matters"),
+    Quadrant.SCHEDULE: ("Schedule", "Important, not urgent: protect time for it"),
+    Quadrant.DELEGATE: ("Delegate", "Urgent, not important: someone else should take it"),
+    Quadrant.ELIMINATE: ("Eliminate", "Neither: drop it or park it"),
+}
+
+
+class Actor(enum.StrEnum):
+    """Who changed a placement: the rules or the user."""
+
+    RULES = "rules"
+    USER = "user"
+
+
+class EntrySource(enum.StrEnum):
+    """Where a time entry came from."""
+
+    TIMER = "timer"
+    MANUAL = "manual"
+    MEETING = "meeting"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """User-editable placement and accounting settings, stored with the data.
+
+    Attributes:
+        urgency_horizon: an item due within this span is urgent.
+        proactive_target: wished share (0..1) of tracked time spent on Schedule items.
+        work_start_minute: start of the working day, minutes after local midnight.
+        work_end_minute: end of the working day, minutes after local midnight.
+        work_days: ISO weekdays (1 = Monday) that are working days.
+        forgotten_timer: a running timer longer than this is questioned.
+    """
+
+    urgency_horizon: timedelta = timedelta(hours=24)
+    proactive_target: float = 0.30
+    work_start_minute: int = 9 * 60
+    work_end_minute: int = 17 * 60
+    work_days: tuple[int, ...] = (1, 2, 3, 4, 5)
+    forgotten_timer: timedelta = timedelta(hours=4)
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    """The fields of an item that placement depends on (and a few to show).
+
+    All datetimes are timezone-aware (UTC).
+    """
+
+    kind: Kind
+    title: str = ""
+    importance: Importance = Importance.NORMAL
+    due: datetime | None = None
+    strategic: bool = False
+    severity: int | None = None
+    key_customer: bool = False
+    start: datetime | None = None
+    end: datetime | None = None
+    created_at: datetime | None = None
+    pinned_quadrant: Quadrant | None = None
+    pinned_at: datetime | None = None
+    status: Status = Status.OPEN
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the rules (or a pin) put an item at a given moment.
+
+    Attributes:
+        quadrant: the quadrant the item is shown in.
+        urgent / important: what the rules found (a pin overrides the quadrant only).
+        pinned: whether a user pin decided the quadrant.
+        reasons: human sentences explaining the placement.
+        changes_at: the next moment this placement changes by itself, or None.
+    """
+
+    quadrant: Quadrant
+    urgent: bool
+    important: bool
+    pinned: bool
+    reasons: tuple[str, ...]
+    changes_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """Everything a view or the command line shows about one item."""
+
+    id: int
+    kind: Kind
+    title: str
+    notes: str
+    importance: Importance
+    due: datetime | None
+    estimate_minutes: int | None
+    strategic: bool
+    delegated_to: str | None
+    status: Status
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+    start: datetime | None
+    end: datetime | None
+    severity: int | None
+    customer: str | None
+    key_customer: bool
+    placement: Placement
+    pinned_at: datetime | None
+    minutes_spent: int
+    timer_running: bool
+    rank: tuple[object, ...] = field(default=(), compare=False)
+    order_reason: str = ""
+
+    @property
+    def quadrant(self) -> Quadrant:
+        """Shortcut to the placement's quadrant."""
+        return self.placement.quadrant
+
+
+@dataclass(frozen=True)
+class TimeEntryView:
+    """One span of work on an item."""
+
+    id: int
+    item_id: int
+    start: datetime
+    end: datetime | None
+    quadrant: Quadrant
+    source: EntrySource
+    note: str = ""
+
+    @property
+    def running(self) -> bool:
+        """True while the timer is still running."""
+        return self.end is None
+
+
+@dataclass(frozen=True)
+class TriageEvent:
+    """One placement change of an item, made by the rules or by the user."""
+
+    id: int
+    item_id: int
+    at: datetime
+    from_quadrant: Quadrant | None
+    to_quadrant: Quadrant
+    actor: Actor
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class IncidentSummary:
+    """What happened during one incident-mode session.
+
+    Attributes:
+        captured / moved / delegated / done: item ids in each category.
+        minutes_logged: time tracked on any item while the incident ran.
+    """
+
+    started_at: datetime
+    ended_at: datetime
+    title: str = ""
+    captured: tuple[int, ...] = ()
+    moved: tuple[int, ...] = ()
+    delegated: tuple[int, ...] = ()
+    done: tuple[int, ...] = ()
+    minutes_logged: int = 0
+    id: int | None = None
+
+    @property
+    def duration(self) -> timedelta:
+        """How long the incident lasted."""
+        return self.ended_at - self.started_at
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What an operation changed, so each view refreshes only its part.
+
+    Attributes:
+        items: ids of items whose fields or placement changed.
+        added / removed: ids that appeared in or left the open list.
+        time: whether time entries changed (balance, timers).
+        policy: whether the policy changed.
+    """
+
+    items: frozenset[int] = frozenset()
+    added: frozenset[int] = frozenset()
+    removed: frozenset[int] = frozenset()
+    time: bool = False
+    policy: bool = False
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(
+            items=self.items | other.items,
+            added=self.added | other.added,
+            removed=self.removed | other.removed,
+            time=self.time or other.time,
+            policy=self.policy or other.policy,
+        )
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing changed."""
+        return not (self.items or self.added or self.removed or self.time or self.policy)
+
+
+class InputError(ValueError):
+    """Bad user input: the message names the problem in one line."""

@@ -1,0 +1,799 @@
+"""The core service API: every operation the window and the command line perform.
+
+Each public method is one short unit of work (one session, one transaction) and
+returns plain dataclasses from ``domain`` plus a ``Changes`` value describing
+what changed, so each view refreshes only its part. Validation happens before
+anything is written: bad input raises ``InputError`` and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, fields, replace
+from datetime import datetime, timedelta, tzinfo
+from typing import Generic, TypeVar
+
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from . import rules
+from .clock import local_tz, utcnow
+from .db import make_engine, migrate, resolve_location
+from .domain import (
+    Actor,
+    Changes,
+    EntrySource,
+    Importance,
+    IncidentSummary,
+    InputError,
+    ItemFacts,
+    ItemView,
+    Kind,
+    Placement,
+    Policy,
+    Quadrant,
+    Status,
+    TimeEntryView,
+    TriageEvent,
+)
+from .models import Incident, Item, Setting, TimeEntry, TriageLog
+
+T = TypeVar("T")
+
+MAX_TITLE = 1000
+MAX_NOTES = 1_000_000
+MAX_NAME = 200
+QUADRANT_ORDER = {q: i for i, q in enumerate(Quadrant)}
+
+
+@dataclass(frozen=True)
+class Result(Generic[T]):
+    """The value an operation produced and what it changed."""
+
+    value: T
+    changes: Changes
+
+
+@dataclass(frozen=True)
+class ItemDraft:
+    """The editable fields of an item: what ``add`` takes and ``edit`` replaces."""
+
+    title: str
+    kind: Kind = Kind.TASK
+    notes: str = ""
+    importance: Importance = Importance.NORMAL
+    due: datetime | None = None
+    estimate_minutes: int | None = None
+    strategic: bool = False
+    delegated_to: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    severity: int | None = None
+    customer: str | None = None
+    key_customer: bool = False
+    skipped: bool = False
+
+
+# --- Bulk import records (added for importers.py; see Service.import_items) ---
+@dataclass(frozen=True)
+class ImportRecord:
+    """One item to import: a new item, or an update of the item with the same calendar ``uid``.
+
+    Attributes:
+        created_at: when the item came into being (a calendar event's CREATED), else now.
+        label: where the record came from, prefixed to its validation error ("line 12").
+        update_fields: the draft fields a re-import may overwrite on an existing item.
+    """
+
+    draft: ItemDraft
+    created_at: datetime | None = None
+    uid: str | None = None
+    label: str = ""
+    update_fields: tuple[str, ...] = ("title", "notes", "start", "end")
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """Ids of the items an import added, updated, and found unchanged."""
+
+    added: tuple[int, ...] = ()
+    updated: tuple[int, ...] = ()
+    unchanged: tuple[int, ...] = ()
+
+
+def _clean_text(value: str, what: str, limit: int, *, multiline: bool = False) -> str:
+    if "\x00" in value:
+        raise InputError(f"{what} contains a NUL byte, which cannot be stored")
+    allowed = "\t\n\r" if multiline else "\t"
+    if any((ord(c) < 32 and c not in allowed) or c == "\x7f" for c in value):
+        raise InputError(f"{what} contains control characters; remove them and try again")
+    cleaned = value if multiline else " ".join(value.split())
+    if len(cleaned) > limit:
+        raise InputError(f"{what} is {len(cleaned)} characters long; the limit is {limit}")
+    return cleaned
+
+
+def validate(draft: ItemDraft) -> ItemDraft:
+    """Check a draft and return it normalised; raise InputError naming the problem."""
+    title = _clean_text(draft.title, "the title", MAX_TITLE)
+    if not title:
+        raise InputError("the title is empty")
+    notes = _clean_text(draft.notes, "the notes", MAX_NOTES, multiline=True)
+    kind = Kind(draft.kind)
+    importance = Importance(draft.importance)
+    for name in ("due", "start", "end"):
+        value = getattr(draft, name)
+        if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+            raise InputError(f"{name} must carry a time zone")
+    if draft.severity is not None:
+        if kind is not Kind.ESCALATION:
+            raise InputError("severity applies to escalations only (use --kind escalation)")
+        if not 1 <= draft.severity <= 4:
+            raise InputError(f"severity {draft.severity} is out of range: use 1 (worst) to 4")
+    if draft.estimate_minutes is not None and not 0 <= draft.estimate_minutes <= 100_000:
+        raise InputError(f"estimate {draft.estimate_minutes} min is out of range: use 0 to 100000 minutes")
+    if draft.end is not None and draft.start is None:
+        raise InputError("an end needs a start")
+    if draft.start is not None and draft.end is not None and draft.end <= draft.start:
+        raise InputError("the end is before the start")
+    if kind is not Kind.MEETING and (draft.start is not None or draft.end is not None):
+        raise InputError("start and end apply to meetings only (use --kind meeting)")
+    delegated_to = _clean_name(draft.delegated_to, "the delegate's name")
+    customer = _clean_name(draft.customer, "the customer")
+    return replace(draft, title=title, notes=notes, kind=kind, importance=importance, delegated_to=delegated_to, customer=customer)
+
+
+def _clean_name(value: str | None, what: str) -> str | None:
+    return (_clean_text(value, what, MAX_NAME) or None) if value else None
+
+
+def _facts(item: Item) -> ItemFacts:
+    return ItemFacts(
+        kind=Kind(item.kind),
+        title=item.title,
+        importance=Importance(item.importance),
+        due=item.due,
+        strategic=item.strategic,
+        severity=item.severity,
+        key_customer=item.key_customer,
+        start=item.start,
+        end=item.end,
+        created_at=item.created_at,
+        pinned_quadrant=Quadrant(item.pinned_quadrant) if item.pinned_quadrant else None,
+        pinned_at=item.pinned_at,
+        status=Status(item.status),
+    )
+
+
+def _entry_view(entry: TimeEntry) -> TimeEntryView:
+    return TimeEntryView(
+        id=entry.id,
+        item_id=entry.item_id,
+        start=entry.start,
+        end=entry.end,
+        quadrant=Quadrant(entry.quadrant),
+        source=EntrySource(entry.source),
+        note=entry.note,
+    )
+
+
+def _minutes_delta(value: str) -> timedelta:
+    return timedelta(minutes=float(value))
+
+
+def _weekdays(value: str) -> tuple[int, ...]:
+    return tuple(int(d) for d in value.split(",") if d)
+
+
+# stored key -> (Policy attribute, parse stored text, dump to text)
+_POLICY_KEYS: dict[str, tuple[str, Callable[[str], object], Callable[[Policy], object]]] = {
+    "urgency_horizon_minutes": ("urgency_horizon", _minutes_delta, lambda p: p.urgency_horizon.total_seconds() / 60),
+    "proactive_target": ("proactive_target", float, lambda p: p.proactive_target),
+    "work_start_minute": ("work_start_minute", int, lambda p: p.work_start_minute),
+    "work_end_minute": ("work_end_minute", int, lambda p: p.work_end_minute),
+    "work_days": ("work_days", _weekdays, lambda p: ",".join(map(str, p.work_days))),
+    "forgotten_timer_minutes": ("forgotten_timer", _minutes_delta, lambda p: p.forgotten_timer.total_seconds() / 60),
+}
+
+
+class Service:
+    """Every operation on one database, each in its own short transaction.
+
+    Attributes:
+        engine: the SQLAlchemy engine.
+        clock: returns the current aware UTC instant (fixed by ``--now``).
+        tz: the local zone used for days, weeks and relative dates.
+    """
+
+    def __init__(self, engine: Engine, clock: Callable[[], datetime] = utcnow, tz: tzinfo | None = None) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.tz = tz or local_tz()
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, location: str | None = None, now: datetime | None = None, tz: tzinfo | None = None) -> Service:
+        """Open (creating or migrating) the database at a location."""
+        engine = make_engine(resolve_location(location))
+        migrate(engine)
+        clock = (lambda: now) if now is not None else utcnow
+        return cls(engine, clock, tz)
+
+    def close(self) -> None:
+        """Release the connections."""
+        self.engine.dispose()
+
+    def now(self) -> datetime:
+        """The current instant as this service sees it."""
+        return self.clock()
+
+    @contextmanager
+    def unit(self) -> Iterator[Session]:
+        """One unit of work: a session in one transaction, committed on success.
+
+        Feature modules (balance, review, import...) use it for their own queries.
+        """
+        with self._sessions.begin() as session:
+            yield session
+
+    # ----------------------------------------------------------------- policy
+    def policy(self) -> Policy:
+        """The placement and accounting policy stored with the data."""
+        with self.unit() as session:
+            return self.policy_in(session)
+
+    def policy_in(self, session: Session) -> Policy:
+        """The policy, read inside an existing unit of work."""
+        stored = {k: v for k, v in session.execute(select(Setting.key, Setting.value).where(Setting.key.like("policy.%")))}
+        values: dict[str, object] = {}
+        for key, (attr, parse, _) in _POLICY_KEYS.items():
+            if f"policy.{key}" in stored:
+                values[attr] = parse(stored[f"policy.{key}"])
+        return Policy(**values)  # type: ignore[arg-type]
+
+    def set_policy(self, policy: Policy) -> Result[Policy]:
+        """Store a new policy and re-place every open item under it."""
+        if policy.urgency_horizon <= timedelta(0):
+            raise InputError("the urgency horizon must be longer than zero")
+        if not 0 <= policy.proactive_target <= 1:
+            raise InputError("the proactive target is a share between 0 and 1 (e.g. 0.3 for 30 %)")
+        if not 0 <= policy.work_start_minute < policy.work_end_minute <= 24 * 60:
+            raise InputError("the working day must start before it ends, within one day")
+        if not policy.work_days or any(not 1 <= d <= 7 for d in policy.work_days):
+            raise InputError("working days are ISO weekdays 1 (Monday) to 7 (Sunday)")
+        if policy.forgotten_timer <= timedelta(0):
+            raise InputError("the forgotten-timer limit must be longer than zero")
+        now = self.now()
+        with self.unit() as session:
+            for key, (_, _, dump) in _POLICY_KEYS.items():
+                session.merge(Setting(key=f"policy.{key}", value=str(dump(policy))))
+            session.flush()
+            changed: set[int] = set()
+            for item in session.scalars(select(Item).where(Item.status == Status.OPEN.value)):
+                if self._replace(session, item, now, policy, Actor.RULES, "policy changed"):
+                    changed.add(item.id)
+        return Result(policy, Changes(items=frozenset(changed), policy=True))
+
+    # ---------------------------------------------------------- placement cache
+    def _replace(self, session: Session, item: Item, now: datetime, policy: Policy, actor: Actor, note: str) -> bool:
+        """Re-place an item at ``now``; log and split time if its quadrant changed."""
+        placement = rules.place(_facts(item), now, policy)
+        old = item.quadrant
+        changed = placement.quadrant.value != old
+        if changed:
+            self._log(session, item, now, old, placement.quadrant, actor, note)
+        item.quadrant = placement.quadrant.value
+        item.urgent = placement.urgent
+        item.important = placement.important
+        item.placed_at = now
+        item.changes_at = placement.changes_at
+        return changed
+
+    def _log(self, session: Session, item: Item, at: datetime, old: str | None, new: Quadrant, actor: Actor, note: str) -> None:
+        session.add(TriageLog(item_id=item.id, at=at, from_quadrant=old, to_quadrant=new.value, actor=actor.value, note=note))
+        running = session.scalar(select(TimeEntry).where(TimeEntry.item_id == item.id, TimeEntry.end.is_(None)))
+        if running is not None and running.quadrant != new.value:
+            # Attribution: time before the change stays in the old quadrant.
+            if at > running.start:
+                running.end = at
+                session.add(TimeEntry(item_id=item.id, start=at, end=None, quadrant=new.value, source=running.source, note=running.note))
+            else:
+                running.quadrant = new.value
+
+    def refresh(self) -> Result[list[int]]:
+        """Apply every placement change that became due by now; log each at its moment.
+
+        Returns the ids whose quadrant changed (the window announces them).
+        """
+        now = self.now()
+        moved: list[int] = []
+        touched: set[int] = set()
+        with self.unit() as session:
+            policy = self.policy_in(session)
+            due_items = session.scalars(
+                select(Item).where(Item.status == Status.OPEN.value, Item.changes_at.is_not(None), Item.changes_at <= now)
+            ).all()
+            for item in due_items:
+                was = item.quadrant
+                # Walk through each change moment so the log says exactly when it happened.
+                while item.changes_at is not None and item.changes_at <= now:
+                    at = item.changes_at
+                    self._replace(session, item, at, policy, Actor.RULES, "deadline entered the urgency horizon")
+                    if item.changes_at is not None and item.changes_at <= at:
+                        break  # defensive: never loop on a non-advancing rule
+                touched.add(item.id)
+                if item.quadrant != was:
+                    moved.append(item.id)
+            self._materialize_meetings(session, now)
+        return Result(moved, Changes(items=frozenset(touched)))
+
+    def _materialize_meetings(self, session: Session, now: datetime) -> None:
+        """An ended meeting counts its scheduled span as time spent (once)."""
+        has_entry = select(TimeEntry.id).where(TimeEntry.item_id == Item.id).exists()
+        ended = session.scalars(
+            select(Item).where(
+                Item.kind == Kind.MEETING.value,
+                Item.end.is_not(None),
+                Item.end <= now,
+                Item.skipped.is_(False),
+                Item.status != Status.DROPPED.value,
+                ~has_entry,
+            )
+        ).all()
+        for item in ended:
+            assert item.start is not None and item.end is not None
+            for start, end, quadrant in self._segments(session, item, item.start, item.end):
+                session.add(TimeEntry(item_id=item.id, start=start, end=end, quadrant=quadrant, source=EntrySource.MEETING.value))
+
+    def next_change(self) -> datetime | None:
+        """The earliest moment an open item's placement changes by itself."""
+        with self.unit() as session:
+            return session.scalar(select(func.min(Item.changes_at)).where(Item.status == Status.OPEN.value))
+
+    # ------------------------------------------------------------------ reads
+    def _minutes(self, session: Session, ids: Sequence[int] | None, now: datetime) -> dict[int, tuple[int, bool]]:
+        query = select(TimeEntry.item_id, TimeEntry.start, TimeEntry.end)
+        if ids is not None:
+            query = query.where(TimeEntry.item_id.in_(ids))
+        totals: dict[int, float] = {}
+        running: set[int] = set()
+        for item_id, start, end in session.execute(query):
+            if end is None:
+                running.add(item_id)
+                end = max(now, start)
+            totals[item_id] = totals.get(item_id, 0.0) + (end - start).total_seconds()
+        keys = set(totals) | running
+        return {k: (round(totals.get(k, 0.0) / 60), k in running) for k in keys}
+
+    def _view(self, item: Item, placement: Placement, now: datetime, minutes: tuple[int, bool]) -> ItemView:
+        facts = _facts(item)
+        return ItemView(
+            id=item.id,
+            kind=Kind(item.kind),
+            title=item.title,
+            notes=item.notes,
+            importance=Importance(item.importance),
+            due=item.due,
+            estimate_minutes=item.estimate_minutes,
+            strategic=item.strategic,
+            delegated_to=item.delegated_to,
+            status=Status(item.status),
+            created_at=item.created_at,
+            updated_at=item.updated_at,
+            closed_at=item.closed_at,
+            start=item.start,
+            end=item.end,
+            severity=item.severity,
+            customer=item.customer,
+            key_customer=item.key_customer,
+            placement=placement,
+            pinned_at=item.pinned_at,
+            minutes_spent=minutes[0],
+            timer_running=minutes[1],
+            rank=rules.rank(facts, now),
+            order_reason=rules.explain_rank(facts, now),
+        )
+
+    def list_items(
+        self, quadrant: Quadrant | None = None, include_closed: bool = False, ids: Sequence[int] | None = None
+    ) -> list[ItemView]:
+        """Items with their placements, ordered by quadrant then how pressing they are."""
+        self.refresh()
+        now = self.now()
+        with self.unit() as session:
+            policy = self.policy_in(session)
+            query = select(Item)
+            if not include_closed:
+                query = query.where(Item.status == Status.OPEN.value)
+            if ids is not None:
+                query = query.where(Item.id.in_(ids))
+            items = session.scalars(query).all()
+            minutes = self._minutes(session, ids, now)
+            views = []
+            for item in items:
+                placement = rules.place(_facts(item), now, policy)
+                if quadrant is not None and placement.quadrant is not quadrant:
+                    continue
+                views.append(self._view(item, placement, now, minutes.get(item.id, (0, False))))
+        views.sort(key=lambda v: (v.status is not Status.OPEN, QUADRANT_ORDER[v.quadrant], v.rank))
+        return views
+
+    def get(self, item_id: int) -> ItemView:
+        """One item with its placement; InputError for an unknown id."""
+        views = self.list_items(include_closed=True, ids=[item_id])
+        if not views:
+            raise InputError(f"no item with id {item_id}")
+        return views[0]
+
+    def entries(self, item_id: int) -> list[TimeEntryView]:
+        """The time entries of an item, oldest first."""
+        with self.unit() as session:
+            self._item(session, item_id)
+            rows = session.scalars(select(TimeEntry).where(TimeEntry.item_id == item_id).order_by(TimeEntry.start))
+            return [_entry_view(e) for e in rows]
+
+    def history(self, item_id: int) -> list[TriageEvent]:
+        """The triage log of an item, oldest first."""
+        with self.unit() as session:
+            self._item(session, item_id)
+            rows = session.scalars(select(TriageLog).where(TriageLog.item_id == item_id).order_by(TriageLog.at, TriageLog.id))
+            return [
+                TriageEvent(
+                    id=r.id,
+                    item_id=r.item_id,
+                    at=r.at,
+                    from_quadrant=Quadrant(r.from_quadrant) if r.from_quadrant else None,
+                    to_quadrant=Quadrant(r.to_quadrant),
+                    actor=Actor(r.actor),
+                    note=r.note,
+                )
+                for r in rows
+            ]
+
+    def draft_of(self, item_id: int) -> ItemDraft:
+        """The editable fields of an item, to change and pass to ``edit``."""
+        with self.unit() as session:
+            item = self._item(session, item_id)
+            return ItemDraft(**{f.name: getattr(item, f.name) for f in fields(ItemDraft)})
+
+    # ----------------------------------------------------------------- writes
+    @staticmethod
+    def _item(session: Session, item_id: int) -> Item:
+        item = session.get(Item, item_id)
+        if item is None:
+            raise InputError(f"no item with id {item_id}")
+        return item
+
+    def add(self, draft: ItemDraft, created_at: datetime | None = None, uid: str | None = None) -> Result[int]:
+        """Create an item, place it, and log its first placement."""
+        clean = validate(draft)
+        now = self.now()
+        with self.unit() as session:
+            policy = self.policy_in(session)
+            item = Item(**{f.name: getattr(clean, f.name) for f in fields(ItemDraft)})
+            item.kind = clean.kind.value
+            item.importance = clean.importance.value
+            item.status = Status.OPEN.value
+            item.created_at = created_at or now
+            item.updated_at = now
+            item.uid = uid
+            item.quadrant = ""
+            session.add(item)
+            session.flush()
+            self._replace(session, item, now, policy, Actor.RULES, "added")
+            item_id = item.id
+        return Result(item_id, Changes(items=frozenset({item_id}), added=frozenset({item_id})))
+
+    # --- Bulk import (added for importers.py: a whole calendar or CSV file in ONE transaction) ---
+    def import_items(self, records: Sequence[ImportRecord]) -> Result[ImportOutcome]:
+        """Add many items, or update those whose calendar ``uid`` is already stored, all or nothing.
+
+        Every draft is validated before anything is written; a bad one raises
+        InputError prefixed with its record's ``label`` (e.g. "line 12") and the
+        database is unchanged. An item found by uid keeps what the user decided
+        (importance, pin, status, skipped...) and takes only ``update_fields``.
+        """
+        cleaned: list[tuple[ImportRecord, ItemDraft]] = []
+        for record in records:
+            try:
+                cleaned.append((record, validate(record.draft)))
+            except (InputError, ValueError) as exc:
+                raise InputError(f"{record.label}: {exc}" if record.label else str(exc)) from None
+        now = self.now()
+        added: list[int] = []
+        updated: list[int] = []
+        unchanged: list[int] = []
+        with self.unit() as session:
+            policy = self.policy_in(session)
+            uids = sorted({r.uid for r, _ in cleaned if r.uid})
+            known: dict[str, Item] = {}
+            for chunk in range(0, len(uids), 500):  # stay under SQLite's bound-parameter limit
+                for row in session.scalars(select(Item).where(Item.uid.in_(uids[chunk : chunk + 500]))):
+                    assert row.uid is not None
+                    known[row.uid] = row
+            for record, clean in cleaned:
+                item = known.get(record.uid) if record.uid else None
+                if item is None:
+                    item = Item(**{f.name: getattr(clean, f.name) for f in fields(ItemDraft)})
+                    item.kind = clean.kind.value
+                    item.importance = clean.importance.value
+                    item.status = Status.OPEN.value
+                    item.created_at = record.created_at or now
+                    item.updated_at = now
+                    item.uid = record.uid
+                    item.quadrant = ""
+                    session.add(item)
+                    session.flush()
+                    self._replace(session, item, now, policy, Actor.RULES, "imported")
+                    added.append(item.id)
+                    if record.uid:
+                        known[record.uid] = item
+                    continue
+                changed = False
+                for name in record.update_fields:
+                    value = getattr(clean, name)
+                    value = value.value if isinstance(value, Kind | Importance) else value
+                    if getattr(item, name) != value:
+                        setattr(item, name, value)
+                        changed = True
+                if not changed:
+                    if item.id not in added:
+                        unchanged.append(item.id)
+                    continue
+                item.updated_at = now
+                if item.status == Status.OPEN.value:
+                    self._replace(session, item, now, policy, Actor.RULES, "updated by import")
+                if item.id not in added and item.id not in updated:
+                    updated.append(item.id)
+        outcome = ImportOutcome(tuple(added), tuple(updated), tuple(i for i in unchanged if i not in updated))
+        return Result(outcome, Changes(items=frozenset(added + updated), added=frozenset(added), time=bool(updated)))
+
+    def edit(self, item_id: int, draft: ItemDraft) -> Result[int]:
+        """Replace the editable fields of an item and re-place it."""
+        clean = validate(draft)
+        now = self.now()
+        with self.unit() as session:
+            policy = self.policy_in(session)
+            item = self._item(session, item_id)
+            for f in fields(ItemDraft):
+                setattr(item, f.name, getattr(clean, f.name))
+            item.kind = clean.kind.value
+            item.importance = clean.importance.value
+            item.updated_at = now
+            if item.status == Status.OPEN.value:
+                self._replace(session, item, now, policy, Actor.RULES, "edited")
+        return Result(item_id, Changes(items=frozenset({item_id}), time=True))
+
+    def move(self, item_ids: int | Sequence[int], quadrant: Quadrant, *, clear_if_rules_agree: bool = False) -> Result[list[int]]:
+        """Pin items to a quadrant (a drag or the ``move`` command).
+
+        With ``clear_if_rules_agree`` a move to the quadrant the rules would
+        choose anyway clears the pin instead (a drop back where it belongs).
+        """
+        ids = [item_ids] if isinstance(item_ids, int) else list(item_ids)
+        quadrant = Quadrant(quadrant)
+        now = self.now()
+        with self.unit() as session:
+            policy = self.policy_in(session)
+            for item_id in ids:
+                item = self._item(session, item_id)
+                if item.status != Status.OPEN.value:
+                    raise InputError(f"item {item_id} is {item.status}; only open items can be moved")
+                unpinned = replace(_facts(item), pinned_quadrant=None)
+                if clear_if_rules_agree and rules.place(unpinned, now, policy).quadrant is quadrant:
+                    item.pinned_quadrant, item.pinned_at = None, None
+                else:
+                    item.pinned_quadrant, item.pinned_at = quadrant.value, now
+                item.updated_at = now
+                self._replace(session, item, now, policy, Actor.USER, "moved by you")
+        return Result(ids, Changes(items=frozenset(ids), time=True))
+
+    def unpin(self, item_ids: int | Sequence[int]) -> Result[list[int]]:
+        """Let the rules decide again."""
+        ids = [item_ids] if isinstance(item_ids, int) else list(item_ids)
+        now = self.now()
+        with self.unit() as session:
+            policy = self.policy_in(session)
+            for item_id in ids:
+                item = self._item(session, item_id)
+                item.pinned_quadrant, item.pinned_at = None, None
+                item.updated_at = now
+                if item.status == Status.OPEN.value:
+                    self._replace(session, item, now, policy, Actor.USER, "pin cleared: the rules decide")
+        return Result(ids, Changes(items=frozenset(ids), time=True))
+
+    def set_pin(self, item_id: int, quadrant: Quadrant | None, pinned_at: datetime | None) -> Result[int]:
+        """Restore an exact pin state (used by undo)."""
+        now = self.now()
+        with self.unit() as session:
+            policy = self.policy_in(session)
+            item = self._item(session, item_id)
+            item.pinned_quadrant = quadrant.value if quadrant else None
+            item.pinned_at = pinned_at if quadrant else None
+            item.updated_at = now
+            if item.status == Status.OPEN.value:
+                self._replace(session, item, now, policy, Actor.USER, "undone")
+        return Result(item_id, Changes(items=frozenset({item_id}), time=True))
+
+    def _close(self, item_ids: int | Sequence[int], status: Status) -> Result[list[int]]:
+        ids = [item_ids] if isinstance(item_ids, int) else list(item_ids)
+        now = self.now()
+        with self.unit() as session:
+            for item_id in ids:
+                item = self._item(session, item_id)
+                if item.status != Status.OPEN.value:
+                    raise InputError(f"item {item_id} is already {item.status}")
+                self._stop_running(session, now, item_id)
+                item.status = status.value
+                item.closed_at = now
+                item.updated_at = now
+        return Result(ids, Changes(items=frozenset(ids), removed=frozenset(ids), time=True))
+
+    def done(self, item_ids: int | Sequence[int]) -> Result[list[int]]:
+        """Mark items done (stops their timer)."""
+        return self._close(item_ids, Status.DONE)
+
+    def drop(self, item_ids: int | Sequence[int]) -> Result[list[int]]:
+        """Drop items: kept for the record, gone from the matrix."""
+        return self._close(item_ids, Status.DROPPED)
+
+    def reopen(self, item_ids: int | Sequence[int]) -> Result[list[int]]:
+        """Open done or dropped items again (undo of done/drop)."""
+        ids = [item_ids] if isinstance(item_ids, int) else list(item_ids)
+        now = self.now()
+        with self.unit() as session:
+            policy = self.policy_in(session)
+            for item_id in ids:
+                item = self._item(session, item_id)
+                item.status = Status.OPEN.value
+                item.closed_at = None
+                item.updated_at = now
+                self._replace(session, item, now, policy, Actor.USER, "reopened")
+        return Result(ids, Changes(items=frozenset(ids), added=frozenset(ids)))
+
+    def delete(self, item_id: int) -> Result[int]:
+        """Remove an item and its history for good (undo of add only)."""
+        with self.unit() as session:
+            item = self._item(session, item_id)
+            session.delete(item)
+            session.execute(delete(TriageLog).where(TriageLog.item_id == item_id))
+        return Result(item_id, Changes(items=frozenset({item_id}), removed=frozenset({item_id}), time=True))
+
+    # ------------------------------------------------------------------- time
+    def _quadrant_at(self, session: Session, item: Item, at: datetime) -> str:
+        last = session.scalar(
+            select(TriageLog.to_quadrant)
+            .where(TriageLog.item_id == item.id, TriageLog.at <= at)
+            .order_by(TriageLog.at.desc(), TriageLog.id.desc())
+            .limit(1)
+        )
+        if last is not None:
+            return last
+        first = session.scalar(
+            select(TriageLog.to_quadrant).where(TriageLog.item_id == item.id).order_by(TriageLog.at, TriageLog.id).limit(1)
+        )
+        return first or item.quadrant
+
+    def _segments(self, session: Session, item: Item, start: datetime, end: datetime) -> list[tuple[datetime, datetime, str]]:
+        """Split [start, end) at the item's placement changes: each minute keeps its quadrant."""
+        cuts = session.execute(
+            select(TriageLog.at, TriageLog.to_quadrant)
+            .where(TriageLog.item_id == item.id, TriageLog.at > start, TriageLog.at < end)
+            .order_by(TriageLog.at, TriageLog.id)
+        ).all()
+        segments: list[tuple[datetime, datetime, str]] = []
+        cursor, quadrant = start, self._quadrant_at(session, item, start)
+        for at, to_quadrant in cuts:
+            if to_quadrant != quadrant:
+                if at > cursor:
+                    segments.append((cursor, at, quadrant))
+                cursor, quadrant = at, to_quadrant
+        segments.append((cursor, end, quadrant))
+        return segments
+
+    def _stop_running(self, session: Session, now: datetime, item_id: int | None = None) -> list[TimeEntry]:
+        query = select(TimeEntry).where(TimeEntry.end.is_(None))
+        if item_id is not None:
+            query = query.where(TimeEntry.item_id == item_id)
+        stopped = list(session.scalars(query))
+        for entry in stopped:
+            entry.end = max(now, entry.start)
+        return stopped
+
+    def running(self) -> TimeEntryView | None:
+        """The running timer, if any."""
+        with self.unit() as session:
+            entry = session.scalar(select(TimeEntry).where(TimeEntry.end.is_(None)).order_by(TimeEntry.start.desc()).limit(1))
+            return _entry_view(entry) if entry else None
+
+    def start_timer(self, item_id: int) -> Result[TimeEntryView]:
+        """Start the timer on an item, stopping any other; committed at once."""
+        self.refresh()
+        now = self.now()
+        with self.unit() as session:
+            item = self._item(session, item_id)
+            if item.status != Status.OPEN.value:
+                raise InputError(f"item {item_id} is {item.status}; reopen it to track time")
+            current = session.scalar(select(TimeEntry).where(TimeEntry.end.is_(None), TimeEntry.item_id == item_id))
+            if current is not None:
+                return Result(_entry_view(current), Changes())
+            stopped = self._stop_running(session, now)
+            entry = TimeEntry(item_id=item_id, start=now, end=None, quadrant=item.quadrant, source=EntrySource.TIMER.value)
+            session.add(entry)
+            session.flush()
+            view = _entry_view(entry)
+        touched = frozenset({item_id} | {e.item_id for e in stopped})
+        return Result(view, Changes(items=touched, time=True))
+
+    def stop_timer(self) -> Result[TimeEntryView | None]:
+        """Stop the running timer, if any."""
+        self.refresh()
+        now = self.now()
+        with self.unit() as session:
+            stopped = self._stop_running(session, now)
+            session.flush()
+            view = _entry_view(stopped[-1]) if stopped else None
+        return Result(view, Changes(items=frozenset(e.item_id for e in stopped), time=bool(stopped)))
+
+    def log_time(self, item_id: int, start: datetime, end: datetime, note: str = "") -> Result[list[TimeEntryView]]:
+        """Record a manual span of work, split by the quadrants the item was in."""
+        if end <= start:
+            raise InputError("the end is before the start")
+        if end - start > timedelta(days=7):
+            raise InputError("a time entry cannot be longer than 7 days")
+        clean_note = _clean_text(note, "the note", MAX_TITLE)
+        self.refresh()
+        with self.unit() as session:
+            item = self._item(session, item_id)
+            created = []
+            for s, e, quadrant in self._segments(session, item, start, end):
+                entry = TimeEntry(item_id=item_id, start=s, end=e, quadrant=quadrant, source=EntrySource.MANUAL.value, note=clean_note)
+                session.add(entry)
+                created.append(entry)
+            session.flush()
+            views = [_entry_view(e) for e in created]
+        return Result(views, Changes(items=frozenset({item_id}), time=True))
+
+    # -------------------------------------------------------------- incidents
+    def record_incident(self, summary: IncidentSummary) -> Result[int]:
+        """Keep a finished incident for the weekly review."""
+        if summary.ended_at < summary.started_at:
+            raise InputError("the incident ends before it starts")
+        with self.unit() as session:
+            row = Incident(
+                started_at=summary.started_at,
+                ended_at=summary.ended_at,
+                title=_clean_text(summary.title, "the incident title", MAX_TITLE),
+                captured_ids=json.dumps(list(summary.captured)),
+                moved_ids=json.dumps(list(summary.moved)),
+                delegated_ids=json.dumps(list(summary.delegated)),
+                done_ids=json.dumps(list(summary.done)),
+                minutes_logged=summary.minutes_logged,
+            )
+            session.add(row)
+            session.flush()
+            incident_id = row.id
+        return Result(incident_id, Changes())
+
+    def incidents(self, start: datetime, end: datetime) -> list[IncidentSummary]:
+        """Incidents that started in [start, end), oldest first."""
+        with self.unit() as session:
+            rows = session.scalars(
+                select(Incident).where(Incident.started_at >= start, Incident.started_at < end).order_by(Incident.started_at)
+            )
+            return [
+                IncidentSummary(
+                    id=r.id,
+                    started_at=r.started_at,
+                    ended_at=r.ended_at,
+                    title=r.title,
+                    captured=tuple(json.loads(r.captured_ids)),
+                    moved=tuple(json.loads(r.moved_ids)),
+                    delegated=tuple(json.loads(r.delegated_ids)),
+                    done=tuple(json.loads(r.done_ids)),
+                    minutes_logged=r.minutes_logged,
+                )
+                for r in rows
+            ]
