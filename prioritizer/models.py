@@ -121,7 +121,8 @@ class TimeEntry(Base):
 
     __table_args__ = (
         Index("ix_entries_start", "start"),
-        Index("ix_entries_item", "item_id"),
+        # Covering index: minutes per item are summed from the index alone.
+        Index("ix_entries_item_span", "item_id", "start", "end"),
         Index("ix_entries_running", "end"),
         # balance.py: MAX("end" - start) bounds how far back an entry overlapping a day can start.
         Index("ix_entries_span", text('"end" - start')),

@@ -13,14 +13,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta, tzinfo
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import BigInteger, Engine, case, delete, func, select, type_coerce
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import rules
 from .clock import local_tz, utcnow
-from .db import make_engine, migrate, resolve_location
+from .db import make_engine, migrate, resolve_location, storage_errors
 from .domain import (
     Actor,
     Changes,
@@ -31,14 +31,13 @@ from .domain import (
     ItemFacts,
     ItemView,
     Kind,
-    Placement,
     Policy,
     Quadrant,
     Status,
     TimeEntryView,
     TriageEvent,
 )
-from .models import Incident, Item, Setting, TimeEntry, TriageLog
+from .models import EPOCH, Incident, Item, Setting, TimeEntry, TriageLog, to_micros
 
 T = TypeVar("T")
 
@@ -149,11 +148,18 @@ def _clean_name(value: str | None, what: str) -> str | None:
     return (_clean_text(value, what, MAX_NAME) or None) if value else None
 
 
-def _facts(item: Item) -> ItemFacts:
+_KINDS = {k.value: k for k in Kind}
+_IMPORTANCES = {i.value: i for i in Importance}
+_QUADRANTS = {q.value: q for q in Quadrant}
+_STATUSES = {s.value: s for s in Status}
+
+
+def _facts(item: Any) -> ItemFacts:
+    """Placement facts of an Item or of a row with the same columns (dict lookups: this runs per row)."""
     return ItemFacts(
-        kind=Kind(item.kind),
+        kind=_KINDS[item.kind],
         title=item.title,
-        importance=Importance(item.importance),
+        importance=_IMPORTANCES[item.importance],
         due=item.due,
         strategic=item.strategic,
         severity=item.severity,
@@ -161,9 +167,88 @@ def _facts(item: Item) -> ItemFacts:
         start=item.start,
         end=item.end,
         created_at=item.created_at,
-        pinned_quadrant=Quadrant(item.pinned_quadrant) if item.pinned_quadrant else None,
+        pinned_quadrant=_QUADRANTS[item.pinned_quadrant] if item.pinned_quadrant else None,
         pinned_at=item.pinned_at,
-        status=Status(item.status),
+        status=_STATUSES[item.status],
+    )
+
+
+def _us(value: int | None) -> datetime | None:
+    return None if value is None else EPOCH + timedelta(microseconds=value)
+
+
+# Datetimes come out as raw integers (no per-value type processing) and are converted in _row_view.
+_LIST_COLUMNS = (
+    Item.id,
+    Item.kind,
+    Item.title,
+    Item.notes,
+    Item.importance,
+    type_coerce(Item.due, BigInteger),
+    Item.estimate_minutes,
+    Item.strategic,
+    Item.delegated_to,
+    Item.status,
+    type_coerce(Item.created_at, BigInteger),
+    type_coerce(Item.updated_at, BigInteger),
+    type_coerce(Item.closed_at, BigInteger),
+    type_coerce(Item.start, BigInteger),
+    type_coerce(Item.end, BigInteger),
+    Item.severity,
+    Item.customer,
+    Item.key_customer,
+    Item.pinned_quadrant,
+    type_coerce(Item.pinned_at, BigInteger),
+)
+_NO_TIME = (0, False)
+
+
+def _row_view(row: Any, now: datetime, policy: Policy, minutes: tuple[int, bool]) -> ItemView:
+    """An ItemView from one _LIST_COLUMNS tuple (hot path: one call per listed item)."""
+    (item_id, kind, title, notes, importance, due, estimate, strategic, delegated_to, status,
+     created_at, updated_at, closed_at, start, end, severity, customer, key_customer, pinned_q, pinned_at) = row  # fmt: skip
+    facts = ItemFacts(
+        kind=_KINDS[kind],
+        title=title,
+        importance=_IMPORTANCES[importance],
+        due=_us(due),
+        strategic=bool(strategic),
+        severity=severity,
+        key_customer=bool(key_customer),
+        start=_us(start),
+        end=_us(end),
+        created_at=_us(created_at),
+        pinned_quadrant=_QUADRANTS[pinned_q] if pinned_q else None,
+        pinned_at=_us(pinned_at),
+        status=_STATUSES[status],
+    )
+    created = facts.created_at
+    assert created is not None
+    return ItemView(
+        id=item_id,
+        kind=facts.kind,
+        title=title,
+        notes=notes,
+        importance=facts.importance,
+        due=facts.due,
+        estimate_minutes=estimate,
+        strategic=facts.strategic,
+        delegated_to=delegated_to,
+        status=facts.status,
+        created_at=created,
+        updated_at=_us(updated_at) or created,
+        closed_at=_us(closed_at),
+        start=facts.start,
+        end=facts.end,
+        severity=severity,
+        customer=customer,
+        key_customer=facts.key_customer,
+        placement=rules.place(facts, now, policy),
+        pinned_at=facts.pinned_at,
+        minutes_spent=minutes[0],
+        timer_running=minutes[1],
+        rank=rules.rank(facts, now),
+        order_reason=rules.explain_rank(facts, now),
     )
 
 
@@ -215,9 +300,18 @@ class Service:
 
     @classmethod
     def open(cls, location: str | None = None, now: datetime | None = None, tz: tzinfo | None = None) -> Service:
-        """Open (creating or migrating) the database at a location."""
-        engine = make_engine(resolve_location(location))
-        migrate(engine)
+        """Open (creating or migrating) the database at a location.
+
+        Data safety (see backup.py / integrity.py): make_engine refuses a damaged
+        file (DatabaseDamagedError); a verified backup is taken before any
+        migration (no backup, no migration); then an automatic backup if one is due.
+        """
+        from .backup import maybe_backup_quietly, pre_migration_hook
+
+        resolved = resolve_location(location)
+        engine = make_engine(resolved)
+        migrate(engine, before_migration=pre_migration_hook(resolved))
+        maybe_backup_quietly(resolved)
         clock = (lambda: now) if now is not None else utcnow
         return cls(engine, clock, tz)
 
@@ -235,7 +329,8 @@ class Service:
 
         Feature modules (balance, review, import...) use it for their own queries.
         """
-        with self._sessions.begin() as session:
+        # storage_errors: disk full / I/O errors become one plain StorageError (data safety).
+        with storage_errors(), self._sessions.begin() as session:
             yield session
 
     # ----------------------------------------------------------------- policy
@@ -353,48 +448,14 @@ class Service:
             return session.scalar(select(func.min(Item.changes_at)).where(Item.status == Status.OPEN.value))
 
     # ------------------------------------------------------------------ reads
-    def _minutes(self, session: Session, ids: Sequence[int] | None, now: datetime) -> dict[int, tuple[int, bool]]:
-        query = select(TimeEntry.item_id, TimeEntry.start, TimeEntry.end)
-        if ids is not None:
-            query = query.where(TimeEntry.item_id.in_(ids))
-        totals: dict[int, float] = {}
-        running: set[int] = set()
-        for item_id, start, end in session.execute(query):
-            if end is None:
-                running.add(item_id)
-                end = max(now, start)
-            totals[item_id] = totals.get(item_id, 0.0) + (end - start).total_seconds()
-        keys = set(totals) | running
-        return {k: (round(totals.get(k, 0.0) / 60), k in running) for k in keys}
-
-    def _view(self, item: Item, placement: Placement, now: datetime, minutes: tuple[int, bool]) -> ItemView:
-        facts = _facts(item)
-        return ItemView(
-            id=item.id,
-            kind=Kind(item.kind),
-            title=item.title,
-            notes=item.notes,
-            importance=Importance(item.importance),
-            due=item.due,
-            estimate_minutes=item.estimate_minutes,
-            strategic=item.strategic,
-            delegated_to=item.delegated_to,
-            status=Status(item.status),
-            created_at=item.created_at,
-            updated_at=item.updated_at,
-            closed_at=item.closed_at,
-            start=item.start,
-            end=item.end,
-            severity=item.severity,
-            customer=item.customer,
-            key_customer=item.key_customer,
-            placement=placement,
-            pinned_at=item.pinned_at,
-            minutes_spent=minutes[0],
-            timer_running=minutes[1],
-            rank=rules.rank(facts, now),
-            order_reason=rules.explain_rank(facts, now),
-        )
+    def _minutes(self, session: Session, now: datetime, items: Any) -> dict[int, tuple[int, bool]]:
+        """Minutes spent and timer state per item, summed in SQL (running entries count up to now)."""
+        entry_end = type_coerce(TimeEntry.end, BigInteger)
+        entry_start = type_coerce(TimeEntry.start, BigInteger)
+        spent = func.sum(func.coalesce(entry_end, to_micros(now)) - entry_start)
+        running = func.max(case((TimeEntry.end.is_(None), 1), else_=0))
+        query = select(TimeEntry.item_id, spent, running).where(TimeEntry.item_id.in_(items)).group_by(TimeEntry.item_id)
+        return {item_id: (round((micros or 0) / 60_000_000), bool(flag)) for item_id, micros, flag in session.execute(query)}
 
     def list_items(
         self, quadrant: Quadrant | None = None, include_closed: bool = False, ids: Sequence[int] | None = None
@@ -404,21 +465,50 @@ class Service:
         now = self.now()
         with self.unit() as session:
             policy = self.policy_in(session)
-            query = select(Item)
+            query = select(*_LIST_COLUMNS)
             if not include_closed:
                 query = query.where(Item.status == Status.OPEN.value)
             if ids is not None:
                 query = query.where(Item.id.in_(ids))
-            items = session.scalars(query).all()
-            minutes = self._minutes(session, ids, now)
-            views = []
-            for item in items:
-                placement = rules.place(_facts(item), now, policy)
-                if quadrant is not None and placement.quadrant is not quadrant:
-                    continue
-                views.append(self._view(item, placement, now, minutes.get(item.id, (0, False))))
+            if quadrant is not None:
+                query = query.where(Item.quadrant == quadrant.value)
+            rows = session.execute(query).all()
+            minutes = self._minutes(session, now, query.with_only_columns(Item.id).scalar_subquery())
+        views = []
+        for row in rows:
+            view = _row_view(row, now, policy, minutes.get(row[0], _NO_TIME))
+            if quadrant is not None and view.placement.quadrant is not quadrant:
+                continue  # the cache said yes, the clock (moved back by --now) says no
+            views.append(view)
         views.sort(key=lambda v: (v.status is not Status.OPEN, QUADRANT_ORDER[v.quadrant], v.rank))
         return views
+
+    def ordered_open_ids(self) -> list[tuple[int, Quadrant]]:
+        """Open items placed and ordered from the placement cache, in SQL (the fast path).
+
+        ``refresh`` first applies every placement change that became due, so the
+        cached quadrant is the rules' answer for now; the order matches ``rules.rank``.
+        """
+        self.refresh()
+        now_us = to_micros(self.now())
+        due = type_coerce(Item.due, BigInteger)
+        quadrant_order = case({q.value: i for i, q in enumerate(Quadrant)}, value=Item.quadrant)
+        importance_rank = case({i.value: -i.rank for i in Importance}, value=Item.importance)
+        query = (
+            select(Item.id, Item.quadrant)
+            .where(Item.status == Status.OPEN.value)
+            .order_by(
+                quadrant_order,
+                case((due < now_us, 0), else_=1),
+                func.coalesce(due, 2**62),
+                case((Item.kind == Kind.ESCALATION.value, func.coalesce(Item.severity, 9)), else_=9),
+                importance_rank,
+                func.coalesce(type_coerce(Item.start, BigInteger), 2**62),
+                type_coerce(Item.created_at, BigInteger),
+            )
+        )
+        with self.unit() as session:
+            return [(item_id, _QUADRANTS[q]) for item_id, q in session.execute(query)]
 
     def get(self, item_id: int) -> ItemView:
         """One item with its placement; InputError for an unknown id."""
