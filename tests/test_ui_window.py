@@ -1,0 +1,393 @@
+"""The main window as a whole: quick add, details, filter, incident mode, live re-sort,
+settings, the screenshot command, and one image-export smoke test per window."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from prioritizer.ui.actions import ACTIONS, MENUS, ActionId
+from prioritizer.ui.filter_bar import ItemFilter
+from prioritizer.ui.item_dialog import ItemDialog, field_of
+from prioritizer.ui.main_window import MainWindow
+from prioritizer.ui.quick_add import read_line
+from prioritizer.ui.settings import WindowSettings, config_path
+from prioritizer.ui.views import register_view
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from prioritizer.cli import main as cli_main
+from prioritizer.domain import Importance, Kind, Quadrant, Status
+from prioritizer.services import ItemDraft, Service
+from tests.conftest import NOW
+
+pytestmark = pytest.mark.usefixtures("qapp")
+
+
+def add(service: Service, title: str, **fields: object) -> int:
+    return service.add(ItemDraft(title=title, **fields)).value  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def items(service: Service) -> dict[str, int]:
+    return {
+        "fire": add(service, "Sev1 ACME checkout down", kind=Kind.ESCALATION, severity=1, due=NOW + timedelta(hours=2), customer="ACME"),
+        "plan": add(service, "Q1 staffing plan", importance=Importance.HIGH, strategic=True, estimate_minutes=60),
+        "refund": add(service, "Refund backlog", due=NOW - timedelta(hours=3), delegated_to="Sam"),
+        "tidy": add(service, "Tidy the shared drive", importance=Importance.LOW),
+        "vendor": add(service, "Renew vendor contract", importance=Importance.HIGH, due=NOW + timedelta(hours=27)),
+        "standup": add(
+            service, "Weekly staff meeting", kind=Kind.MEETING, start=NOW + timedelta(days=3), end=NOW + timedelta(days=3, minutes=30)
+        ),
+    }
+
+
+@pytest.fixture
+def window(qtbot, service: Service, items: dict[str, int]) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    win = MainWindow(service)
+    qtbot.addWidget(win)
+    win.show()
+    win.activateWindow()
+    qtbot.waitExposed(win)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
+    yield win
+
+
+def quadrant_of(window: MainWindow, item_id: int) -> Quadrant | None:
+    for quadrant, model in window.matrix.models.items():
+        if model.row_of(item_id) >= 0:
+            return quadrant
+    return None
+
+
+def save_grab(widget, path: Path) -> None:  # type: ignore[no-untyped-def]
+    pixmap = widget.grab()
+    assert not pixmap.isNull() and pixmap.width() > 100 and pixmap.height() > 100
+    assert pixmap.save(str(path), "PNG")
+    assert path.stat().st_size > 1000
+
+
+# ------------------------------------------------------------------- smoke
+def test_main_window_smoke(window: MainWindow, tmp_path: Path) -> None:
+    window.resize(1280, 800)
+    window.matrix.select_ids([window.matrix.models[Quadrant.DO].ids()[0]])
+    QApplication.processEvents()
+    assert window.minimumSizeHint().width() < 1280
+    for name in ("Quick add", "Filter", "Eisenhower matrix", "Item details", "Do now quadrant", "Running timer"):
+        assert window.findChildren(QApplication.instance().focusWidget().__class__) is not None  # type: ignore[union-attr]
+        assert any(w.accessibleName() == name for w in window.findChildren(type(window.matrix).__mro__[-3])), name
+    save_grab(window, tmp_path / "matrix.png")
+
+
+def test_empty_database_teaches_quick_add(qtbot, service: Service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    win = MainWindow(service)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.empty_state.isVisible()
+    assert win.count_label.text() == "0 open items"
+    save_grab(win, tmp_path / "empty.png")
+    win.empty_state.example_chosen.emit("Sev1 ACME checkout down due 2h")
+    assert win.quick_add.line.text() == "Sev1 ACME checkout down due 2h"
+    win.quick_add.submit()
+    win.flush()
+    assert not win.empty_state.isVisible()
+    assert win.count_label.text() == "1 open item"
+
+
+def test_item_dialog_smoke_and_validation_next_to_the_field(qtbot, service: Service, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    draft = ItemDraft(title="Bridge call", kind=Kind.MEETING, start=NOW + timedelta(hours=1), end=NOW + timedelta(hours=2))
+    dialog = ItemDialog(draft, NOW, service.tz)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    save_grab(dialog, tmp_path / "dialog.png")
+    assert dialog.draft() == draft
+    dialog.end.setDateTime(dialog.start.dateTime().addSecs(-600))
+    dialog.accept()
+    assert dialog.result() != dialog.DialogCode.Accepted
+    assert dialog.errors["meeting"].isVisible()
+    assert "end is before the start" in dialog.errors["meeting"].text()
+    dialog.title.setText("   ")
+    dialog.accept()
+    assert dialog.errors["title"].isVisible() and not dialog.errors["meeting"].isVisible()
+    assert field_of("severity 7 is out of range") == "severity"
+
+
+def test_shortcuts_sheet_and_about_box(window: MainWindow, tmp_path: Path) -> None:
+    window.actions[ActionId.SHORTCUTS].trigger()
+    sheet = window.shortcuts_sheet
+    assert sheet.isVisible()
+    texts = [label.text() for label in sheet.findChildren(type(window.timer_label))]
+    for spec in ACTIONS.values():
+        if spec.shortcuts:
+            assert spec.text.replace("&", "").rstrip("…") in texts
+    assert "1" in texts and "Ctrl+Z" in " ".join(texts)
+    save_grab(sheet, tmp_path / "shortcuts.png")
+    sheet.close()
+    window.actions[ActionId.ABOUT].trigger()
+    about = window.findChild(QMessageBox, "aboutBox")
+    assert about is not None and "Prioritizer" in about.text()
+    about.close()
+
+
+def test_menus_are_built_from_the_registry(window: MainWindow) -> None:
+    menu_actions = [a for menu in window.menuBar().findChildren(type(window.menuBar().addMenu("x"))) for a in menu.actions()]
+    for _title, entries in MENUS:
+        for entry in entries:
+            if entry is not None:
+                assert window.actions[entry] in menu_actions
+    shortcuts = [s.toString() for a in window.actions.values() for s in a.shortcuts()]
+    assert len(shortcuts) == len(set(shortcuts)), "a shortcut is defined twice"
+
+
+# --------------------------------------------------------------- quick add
+def test_quick_add_previews_then_saves_on_enter(window: MainWindow, service: Service) -> None:
+    window.actions[ActionId.QUICK_ADD].trigger()
+    assert window.quick_add.line.hasFocus()
+    QTest.keyClicks(window.quick_add.line, "Sev1 Initech outage due 2h +Marcus")
+    preview = window.quick_add.preview.text()
+    assert "escalation" in preview and "severity 1" in preview and "Marcus" in preview
+    assert window.quick_add.landing.text().startswith("→ Do now")
+    QTest.keyClick(window.quick_add.line, Qt.Key.Key_Return)
+    assert window.quick_add.line.text() == ""
+    added = [v for v in window.store.views() if v.title == "Initech outage"]
+    assert len(added) == 1
+    assert added[0].kind is Kind.ESCALATION and added[0].severity == 1 and added[0].delegated_to == "Marcus"
+    assert quadrant_of(window, added[0].id) is Quadrant.DO
+    window.undo()
+    assert not [v for v in window.store.views() if v.title == "Initech outage"]
+
+
+def test_quick_add_escape_clears_and_errors_show_in_place(window: MainWindow) -> None:
+    window.quick_add.focus()
+    window.quick_add.line.setText("x" * 1001)
+    QTest.keyClick(window.quick_add.line, Qt.Key.Key_Return)
+    assert "Cannot add: the title is 1001 characters long" in window.quick_add.preview.text()
+    assert window.quick_add.line.text() == "x" * 1001  # nothing typed is lost
+    assert window.undo_stack.count() == 0
+    QTest.keyClick(window.quick_add.line, Qt.Key.Key_Escape)
+    assert window.quick_add.line.text() == ""
+    QTest.keyClick(window.quick_add.line, Qt.Key.Key_Escape)
+    assert window.matrix.views[window.matrix.active_quadrant()].hasFocus()
+
+
+def test_quick_add_line_for_a_meeting_lands_where_the_rules_say(window: MainWindow, service: Service) -> None:
+    parsed = read_line("meeting 1:1 Dana tomorrow 10:00 30m", service.now(), service.tz)
+    assert parsed.kind is Kind.MEETING
+    window.quick_add.line.setText("meeting 1:1 Dana tomorrow 10:00 30m")
+    assert "meeting" in window.quick_add.preview.text()
+    assert "→" in window.quick_add.landing.text()
+
+
+# ------------------------------------------------------------------ details
+def test_details_show_fields_reasons_time_and_history(window: MainWindow, items: dict[str, int], service: Service) -> None:
+    service.log_time(items["fire"], NOW - timedelta(minutes=50), NOW - timedelta(minutes=5))
+    window.matrix.select_ids([items["fire"]])
+    details = window.details
+    assert details.title.text() == "Sev1 ACME checkout down"
+    assert "Sev 1 escalation" in details.why.text()
+    assert "45 min" in details.time.text()
+    assert "added" in details.history.text()
+    window.move_items([items["fire"]], Quadrant.DELEGATE)
+    window.matrix.select_ids([items["fire"]])
+    assert "moved by you" in details.history.text()
+    assert "Pinned" in details.why.text()
+
+
+# ------------------------------------------------------------------- filter
+def test_filter_by_text_kind_overdue_today_delegated(window: MainWindow, items: dict[str, int]) -> None:
+    def shown() -> set[int]:
+        return {i for m in window.matrix.models.values() for i in m.ids()}
+
+    window.filter_bar.text.setText("acme")
+    assert shown() == {items["fire"]}
+    window.filter_bar.clear()
+    assert len(shown()) == len(items)
+    window.filter_bar.kind.setCurrentIndex(window.filter_bar.kind.findData(Kind.MEETING))
+    assert shown() == {items["standup"]}
+    window.filter_bar.clear()
+    window.filter_bar.toggles["overdue"].setChecked(True)
+    assert shown() == {items["refund"]}
+    window.filter_bar.clear()
+    window.filter_bar.toggles["due_today"].setChecked(True)
+    assert shown() == {items["fire"], items["refund"]}
+    window.filter_bar.clear()
+    window.filter_bar.toggles["delegated"].setChecked(True)
+    assert shown() == {items["refund"]}
+    assert window.matrix.panels[Quadrant.DELEGATE].stats.text() == "1 item"
+    window.actions[ActionId.FILTER].trigger()
+    QTest.keyClick(window.filter_bar.text, Qt.Key.Key_Escape)
+    assert not window.filter_bar.current().active
+
+
+def test_filter_keeps_applying_to_new_items(window: MainWindow, service: Service) -> None:
+    window.filter_bar.text.setText("vendor")
+    window.quick_add.line.setText("Buy printer paper")
+    window.quick_add.submit()
+    assert all("vendor" in v.title.lower() for m in window.matrix.models.values() for v in m.views())
+    assert ItemFilter(text="PAPER").matches(next(v for v in window.store.views() if "paper" in v.title), NOW, service.tz)
+
+
+# ------------------------------------------------------------ live re-sort
+def test_live_resort_moves_the_card_when_the_deadline_enters_the_horizon(window: MainWindow, items: dict[str, int], service: Service) -> None:  # noqa: E501
+    assert quadrant_of(window, items["vendor"]) is Quadrant.SCHEDULE
+    timer = window.resort_timer
+    assert timer.isActive() and timer.isSingleShot()
+    assert timer.interval() == 3 * 3600 * 1000 + 50  # due in 27 h, horizon 24 h: the change is 3 h away
+    service.clock = lambda: NOW + timedelta(hours=3, seconds=1)
+    timer.timeout.emit()
+    assert quadrant_of(window, items["vendor"]) is Quadrant.DO
+    assert window.statusBar().currentMessage() == "Renew vendor contract is now urgent"
+    assert window.undo_stack.count() == 0  # the rules moved it, not the user
+
+
+def test_live_resort_is_not_lost_when_another_read_refreshed_first(window: MainWindow, items: dict[str, int], service: Service) -> None:
+    service.clock = lambda: NOW + timedelta(hours=7)
+    window.move_items([items["tidy"]], Quadrant.DELEGATE)  # its reload lets the core re-place the vendor item too
+    assert quadrant_of(window, items["vendor"]) is Quadrant.DO
+    assert "Renew vendor contract is now urgent" in window.statusBar().currentMessage()
+
+
+# ----------------------------------------------------------------- incident
+def test_incident_mode_banner_escalations_room_and_summary(window: MainWindow, items: dict[str, int], service: Service) -> None:
+    action = window.actions[ActionId.INCIDENT]
+    service.clock = lambda: NOW + timedelta(minutes=1)
+    QTest.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert action.isChecked() and window.incident.active
+    assert window.banner.isVisible() and "INCIDENT" in window.banner.label.text()
+    grid = window.matrix._grid
+    assert grid.columnStretch(0) > grid.columnStretch(1)  # Do and Delegate get the room
+    window.quick_add.line.setText("Checkout errors for Globex")
+    assert window.quick_add.preview.text().find("escalation") >= 0
+    window.quick_add.submit()
+    captured = next(v for v in window.store.views() if v.title == "Checkout errors for Globex")
+    assert captured.kind is Kind.ESCALATION
+    service.clock = lambda: NOW + timedelta(minutes=10)
+    window.bus.run(service.start_timer, items["fire"])
+    window.move_items([items["refund"]], Quadrant.DO)
+    window.move_items([captured.id], Quadrant.DELEGATE)
+    service.clock = lambda: NOW + timedelta(minutes=40)
+    window.matrix.select_ids([items["fire"]])
+    window.done_selected()
+    action.trigger()
+    assert not window.incident.active and not window.banner.isVisible()
+    assert grid.columnStretch(0) == grid.columnStretch(1)
+    summary = window.last_summary
+    assert summary is not None
+    assert summary.duration == timedelta(minutes=39)
+    assert summary.captured == (captured.id,)
+    assert set(summary.moved) == {captured.id, items["refund"]}
+    assert captured.id in summary.delegated
+    assert summary.done == (items["fire"],)
+    assert summary.minutes_logged == 30
+    box = window.findChild(QMessageBox, "incidentSummary")
+    assert box is not None and "Captured 1: Checkout errors for Globex" in box.informativeText()
+    kept = service.incidents(NOW - timedelta(hours=1), NOW + timedelta(hours=1))
+    assert len(kept) == 1 and kept[0].id == summary.id and kept[0].done == (items["fire"],)
+    window.quick_add.line.setText("Plain task again")
+    assert "escalation" not in window.quick_add.preview.text()
+
+
+# ------------------------------------------------------------ views, settings
+def test_add_view_and_registry(qtbot, service: Service) -> None:  # type: ignore[no-untyped-def]
+    from prioritizer.ui import views
+    from PySide6.QtWidgets import QLabel
+
+    register_view("probe", "Probe", lambda win: QLabel("probe view"))
+    try:
+        win = MainWindow(service)
+        qtbot.addWidget(win)
+        assert win.view_names()[0] == "matrix" and win.view_names()[-1] == "probe"
+        win.show_view("probe")
+        assert win.view("probe").text() == "probe view"
+        assert win.view("probe").isVisibleTo(win.tabs.currentWidget())
+        with pytest.raises(Exception, match="unknown view"):
+            win.show_view("nope")
+    finally:
+        views._REGISTRY.pop("probe", None)
+
+
+def test_settings_remember_size_and_splitter(qtbot, service: Service, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PRIORITIZER_CONFIG", str(tmp_path / "conf"))
+    assert config_path() == tmp_path / "conf" / "window.ini"
+    first = MainWindow(service, WindowSettings())
+    qtbot.addWidget(first)
+    first.show()
+    screen = QApplication.primaryScreen().availableGeometry()
+    target = QSize(min(1000, screen.width() - 10), min(700, screen.height() - 60))  # restoreGeometry keeps it on screen
+    first.resize(target)
+    first.splitter.setSizes([target.width() - 320, 300])
+    sizes = first.splitter.sizes()
+    size = first.size()
+    assert size == target  # the window can be this small
+    first.close()
+    assert (tmp_path / "conf" / "window.ini").exists()
+    second = MainWindow(service, WindowSettings())
+    qtbot.addWidget(second)
+    second.show()
+    assert abs(second.size().width() - size.width()) <= 10 and abs(second.size().height() - size.height()) <= 10
+    assert abs(second.splitter.sizes()[0] - sizes[0]) <= 10
+    second.actions[ActionId.DETAILS].trigger()  # hide the details panel
+    second.close()
+    third = MainWindow(service, WindowSettings())
+    qtbot.addWidget(third)
+    third.show()
+    assert not third.actions[ActionId.DETAILS].isChecked() and not third.details_host.isVisible()
+    monkeypatch.setenv("PRIORITIZER_CONFIG", str(tmp_path / "other.ini"))
+    assert config_path() == tmp_path / "other.ini"
+
+
+def test_dark_palette_cards_stay_readable(qtbot, service: Service, items: dict[str, int], tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from prioritizer.ui.theme import apply_theme, is_dark
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    old_palette, old_style = app.palette(), app.style().name()
+    try:
+        apply_theme(app, "dark")
+        assert is_dark(app.palette())
+        win = MainWindow(service)
+        qtbot.addWidget(win)
+        win.resize(1280, 800)
+        win.show()
+        image = win.grab().toImage()
+        save_grab(win, tmp_path / "dark.png")
+        background = image.pixelColor(5, image.height() // 2)
+        assert background.lightness() < 100
+        assert app.palette().color(QPalette.ColorRole.Text).lightness() > 180
+    finally:
+        app.setStyleSheet("")
+        app.setPalette(old_palette)
+        app.setStyle(old_style)
+
+
+# ------------------------------------------------------------- the command
+def test_screenshot_command(db_path: Path, service: Service, items: dict[str, int], tmp_path: Path) -> None:
+    out = tmp_path / "shot.png"
+    code = cli_main(["--db", str(db_path), "--now", NOW.isoformat(), "screenshot", str(out), "--size", "1024x700"])
+    assert code == 0
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1024, 700)
+
+
+@pytest.mark.parametrize("args", [["--size", "huge"], ["--size", "10x10"], ["--view", "nope"]])
+def test_screenshot_bad_input_exits_2(db_path: Path, tmp_path: Path, args: list[str], capsys) -> None:  # type: ignore[no-untyped-def]
+    code = cli_main(["--db", str(db_path), "screenshot", str(tmp_path / "x.png"), *args])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("prioritizer: error:") and len(err.strip().splitlines()) == 1
+
+
+def test_done_items_leave_and_reopen_on_undo(window: MainWindow, items: dict[str, int], service: Service) -> None:
+    window.matrix.select_ids([items["plan"]])
+    window.drop_selected()
+    assert service.get(items["plan"]).status is Status.DROPPED
+    assert window.matrix.panels[Quadrant.SCHEDULE].stats.text() == "1 item"
+    window.undo()
+    assert window.matrix.panels[Quadrant.SCHEDULE].stats.text() == "2 items · 1 h 00 est."

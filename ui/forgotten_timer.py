@@ -1,0 +1,147 @@
+"""The forgotten-timer question: "The timer on X has run 6 h 12 — keep it, or stop it at [time]".
+
+A timer left running over lunch, a meeting or the night would put hours into the
+balance that nobody worked. :class:`ForgottenTimerWatcher` asks at the next
+interaction (a key press or a click in the app, at most once a minute), never by
+polling in the background: the core decides what "forgotten" means
+(``timekeeping.forgotten_timer``: longer than the policy's limit, 4 h by default,
+or across local midnight).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, QTimeZone
+from PySide6.QtWidgets import QApplication, QDateTimeEdit, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+
+from prioritizer.clock import UTC, local_midnight, to_local
+from prioritizer.domain import InputError, TimeEntryView
+from prioritizer.humanize import minutes_text
+from prioritizer.timekeeping import forgotten_timer, keep_running, trim_running
+
+from .bus import Bus
+
+KEEP, TRIM = 1, 2
+
+
+def suggested_end(entry: TimeEntryView, now: datetime, work_end_minute: int, tz: object) -> datetime:
+    """A likely real end: the end of the working day the timer started on, if that is still ahead of the start."""
+    day = to_local(entry.start, tz).date()  # type: ignore[arg-type]
+    end = local_midnight(day, tz) + timedelta(minutes=work_end_minute)  # type: ignore[arg-type]
+    if entry.start < end < now:
+        return end
+    return min(now, entry.start + timedelta(hours=1))
+
+
+def qt_zone(tz: object) -> QTimeZone:
+    """The Qt zone for the service's zone (its IANA name), else the system zone."""
+    zone = QTimeZone(str(tz).encode())
+    return zone if zone.isValid() else QTimeZone.systemTimeZone()
+
+
+class ForgottenTimerDialog(QDialog):
+    """Keep the forgotten timer, or stop it at a chosen time."""
+
+    def __init__(self, bus: Bus, entry: TimeEntryView, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bus = bus
+        self.entry = entry
+        service = bus.service
+        now = service.now()
+        self.setWindowTitle("Timer still running")
+        ran = minutes_text((now - entry.start).total_seconds() / 60)
+        since = to_local(entry.start, service.tz).strftime("%a %H:%M")
+        layout = QVBoxLayout(self)
+        self.message = QLabel(f"The timer on “{title}” has run {ran} (since {since}) — keep it, or stop it at:", self)
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        self.end_edit = QDateTimeEdit(self)
+        self.end_edit.setTimeZone(qt_zone(service.tz))
+        self.end_edit.setDisplayFormat("ddd yyyy-MM-dd HH:mm")
+        self.end_edit.setCalendarPopup(True)
+        self.end_edit.setMinimumDateTime(self._qt(entry.start + timedelta(minutes=1)))
+        self.end_edit.setMaximumDateTime(self._qt(now))
+        policy = service.policy()
+        self.end_edit.setDateTime(self._qt(suggested_end(entry, now, policy.work_end_minute, service.tz)))
+        self.end_edit.setAccessibleName("Stop the timer at")
+        layout.addWidget(self.end_edit)
+        self.error = QLabel(self)
+        self.error.setVisible(False)
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(self)
+        self.keep_button = buttons.addButton("Keep it running", QDialogButtonBox.ButtonRole.RejectRole)
+        self.trim_button = buttons.addButton("Stop it at this time", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.trim_button.setDefault(True)
+        self.keep_button.clicked.connect(self.keep)
+        self.trim_button.clicked.connect(self.trim)
+        layout.addWidget(buttons)
+
+    @staticmethod
+    def _qt(value: datetime) -> QDateTime:
+        return QDateTime.fromMSecsSinceEpoch(int(value.timestamp() * 1000), QTimeZone.utc())
+
+    def chosen_end(self) -> datetime:
+        """The end the user picked, as an aware UTC instant."""
+        return datetime.fromtimestamp(self.end_edit.dateTime().toMSecsSinceEpoch() / 1000, UTC)
+
+    def keep(self) -> None:
+        """Keep the timer; it is not questioned again."""
+        self.bus.run(keep_running, self.bus.service)
+        self.done(KEEP)
+
+    def trim(self) -> None:
+        """Stop the timer at the chosen time."""
+        try:
+            self.bus.run(trim_running, self.bus.service, self.chosen_end())
+        except InputError as exc:
+            self.error.setText(str(exc))
+            self.error.setVisible(True)
+            return
+        self.done(TRIM)
+
+
+class ForgottenTimerWatcher(QObject):
+    """Asks about a forgotten timer at the user's next interaction with the app."""
+
+    def __init__(self, bus: Bus, window: QWidget) -> None:
+        super().__init__(window)
+        self.bus = bus
+        self.window = window
+        self.dialog: ForgottenTimerDialog | None = None
+        self._last_check: datetime | None = None
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: D102, N802
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.WindowActivate) and self.dialog is None:
+            now = self.bus.service.now()
+            if self._last_check is None or abs(now - self._last_check) >= timedelta(minutes=1):
+                self._last_check = now
+                self.check()
+        return False
+
+    def check(self) -> ForgottenTimerDialog | None:
+        """Ask now if the timer looks forgotten; returns the open dialog, or None.
+
+        The dialog is window-modal but opened without a nested event loop
+        (``open``, not ``exec``): the app keeps repainting and nothing blocks.
+        """
+        if self.dialog is not None:
+            return self.dialog
+        entry = forgotten_timer(self.bus.service)
+        if entry is None:
+            return None
+        title = self.bus.service.get(entry.item_id).title
+        dialog = ForgottenTimerDialog(self.bus, entry, title, self.window)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.finished.connect(self._closed)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _closed(self, _result: int) -> None:
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+        self.dialog = None

@@ -1,0 +1,225 @@
+"""A quadrant on screen: the card list (:class:`QuadrantView`) under its header (:class:`QuadrantPanel`).
+
+The view accepts drops of item ids from any quadrant and hands them to its model;
+arrow keys past its edge ask the matrix to move to the neighbouring quadrant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent, QKeyEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QHBoxLayout, QLabel, QListView, QSizePolicy, QVBoxLayout, QWidget
+
+from prioritizer.domain import Quadrant
+from prioritizer.humanize import minutes_text
+
+from .card_delegate import CardDelegate, mix
+from .icons import icon
+from .quadrant_model import QuadrantModel, decode_ids
+
+QUADRANT_ICONS = {
+    Quadrant.DO: "q-do",
+    Quadrant.SCHEDULE: "q-schedule",
+    Quadrant.DELEGATE: "q-delegate",
+    Quadrant.ELIMINATE: "q-eliminate",
+}
+QUADRANT_COLORS = {
+    Quadrant.DO: "#e5484d",
+    Quadrant.SCHEDULE: "#3e7bfa",
+    Quadrant.DELEGATE: "#f5a524",
+    Quadrant.ELIMINATE: "#8b95a5",
+}
+EMPTY_TEXT = {
+    Quadrant.DO: "Nothing on fire.\nUrgent, important items land here.",
+    Quadrant.SCHEDULE: "Important work with time to plan lands here.\nProtect time for it.",
+    Quadrant.DELEGATE: "Urgent but not yours to do:\nhand these over.",
+    Quadrant.ELIMINATE: "Low-value items land here:\ndrop them or park them.",
+}
+
+
+class QuadrantView(QListView):
+    """The cards of one quadrant.
+
+    Signals:
+        edge_reached(str): an arrow key went past the edge: "left", "right", "up" or "down".
+        edit_requested(): Enter was pressed on a card.
+        drag_hovered(bool): a drag of items entered (True) or left (False) this quadrant.
+    """
+
+    edge_reached = Signal(str)
+    edit_requested = Signal()
+    drag_hovered = Signal(bool)
+
+    def __init__(self, model: QuadrantModel, now: Callable[[], datetime], tz: tzinfo | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("quadrantView")
+        self.setModel(model)
+        self.setItemDelegate(CardDelegate(now, tz, self))
+        self.setUniformItemSizes(True)
+        # Lay out long lists in batches: a drop into a quadrant of 500 cards does not wait for all of them.
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(64)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setDropIndicatorShown(False)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setAccessibleName(f"{model.quadrant.label} items")
+        self.quadrant_model = model
+        model.rowsRemoved.connect(self._keep_a_selection)
+
+    def _keep_a_selection(self, *_: object) -> None:
+        """After cards leave (triage), select the card that took their place, so triage can go on."""
+        if not self.hasFocus() or self.selectionModel().hasSelection():
+            return
+        current = self.currentIndex()
+        if not current.isValid() and self.model().rowCount() > 0:
+            current = self.model().index(0, 0)
+        if current.isValid():
+            self.setCurrentIndex(current)
+
+    def select_first_if_none(self) -> None:
+        """Make sure something is current and selected (on entering the quadrant with the keyboard)."""
+        if self.model().rowCount() == 0:
+            return
+        if not self.selectionModel().hasSelection():
+            current = self.currentIndex()
+            self.setCurrentIndex(current if current.isValid() else self.model().index(0, 0))
+
+    # ------------------------------------------------------------ Qt overrides
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: D102, N802
+        key = event.key()
+        plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        rows = self.model().rowCount()
+        row = self.currentIndex().row() if self.currentIndex().isValid() else -1
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain:
+            if row >= 0:
+                self.edit_requested.emit()
+            event.accept()
+            return
+        if plain and key == Qt.Key.Key_Left:
+            self.edge_reached.emit("left")
+            return
+        if plain and key == Qt.Key.Key_Right:
+            self.edge_reached.emit("right")
+            return
+        if plain and key == Qt.Key.Key_Up and row <= 0:
+            self.edge_reached.emit("up")
+            return
+        if plain and key == Qt.Key.Key_Down and (row < 0 and rows == 0 or row >= rows - 1):
+            self.edge_reached.emit("down")
+            return
+        super().keyPressEvent(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: D102, N802
+        if decode_ids(event.mimeData()) and event.possibleActions() & Qt.DropAction.MoveAction:
+            event.setDropAction(Qt.DropAction.MoveAction)
+            event.accept()
+            self.drag_hovered.emit(True)
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: D102, N802
+        if decode_ids(event.mimeData()) and event.possibleActions() & Qt.DropAction.MoveAction:
+            event.setDropAction(Qt.DropAction.MoveAction)
+            event.accept()
+        else:
+            event.ignore()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:  # noqa: D102, N802
+        self.drag_hovered.emit(False)
+        event.accept()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: D102, N802
+        self.drag_hovered.emit(False)
+        mime = event.mimeData()
+        if not decode_ids(mime) or not event.possibleActions() & Qt.DropAction.MoveAction:
+            event.ignore()
+            return
+        event.setDropAction(Qt.DropAction.MoveAction)
+        event.accept()
+        self.quadrant_model.dropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, QModelIndex())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: D102, N802
+        super().paintEvent(event)
+        if self.model().rowCount() > 0:
+            return
+        painter = QPainter(self.viewport())
+        palette = self.palette()
+        painter.setPen(mix(palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Window), 0.5))
+        text = "No items match the filter." if self.quadrant_model.item_filter().active else EMPTY_TEXT[self.quadrant_model.quadrant]
+        area = QRect(self.viewport().rect()).adjusted(12, 12, -12, -12)
+        painter.drawText(area, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text)
+        painter.end()
+
+
+class QuadrantPanel(QFrame):
+    """A quadrant's header (name, meaning, count, estimated minutes) over its cards."""
+
+    def __init__(self, model: QuadrantModel, now: Callable[[], datetime], tz: tzinfo | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        quadrant = model.quadrant
+        self.quadrant = quadrant
+        self.model = model
+        self.setObjectName("quadrantPanel")
+        self.setProperty("dropTarget", False)
+        self.setAccessibleName(f"{quadrant.label} quadrant")
+        self.setAccessibleDescription(quadrant.meaning)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.setSpacing(2)
+        header = QHBoxLayout()
+        header.setSpacing(6)
+        badge = QLabel(self)
+        badge.setPixmap(icon(QUADRANT_ICONS[quadrant], QUADRANT_COLORS[quadrant]).pixmap(QSize(18, 18), self.devicePixelRatioF()))
+        badge.setAccessibleName(f"{quadrant.label} icon")
+        self.title = QLabel(quadrant.label, self)
+        self.title.setObjectName("quadrantTitle")
+        title_font = self.title.font()
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.15)
+        self.title.setFont(title_font)
+        self.stats = QLabel(self)
+        self.stats.setObjectName("quadrantStats")
+        self.stats.setAccessibleName(f"{quadrant.label} count")
+        header.addWidget(badge)
+        header.addWidget(self.title)
+        header.addStretch(1)
+        header.addWidget(self.stats)
+        self.meaning = QLabel(quadrant.meaning, self)
+        self.meaning.setObjectName("quadrantMeaning")
+        self.meaning.setTextFormat(Qt.TextFormat.PlainText)
+        self.meaning.setToolTip(quadrant.meaning)
+        self.meaning.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.view = QuadrantView(model, now, tz, self)
+        layout.addLayout(header)
+        layout.addWidget(self.meaning)
+        layout.addSpacing(4)
+        layout.addWidget(self.view, 1)
+        model.stats_changed.connect(self.update_stats)
+        self.view.drag_hovered.connect(self.set_drop_target)
+        self.update_stats()
+
+    def update_stats(self) -> None:
+        """Show the count and the estimated minutes of the quadrant."""
+        count = self.model.rowCount()
+        minutes = self.model.estimated_minutes()
+        text = f"{count} item" + ("" if count == 1 else "s")
+        if minutes:
+            text += f" · {minutes_text(minutes)} est."
+        self.stats.setText(text)
+
+    def set_drop_target(self, on: bool) -> None:
+        """Outline the panel while items are dragged over it."""
+        if self.property("dropTarget") == on:
+            return
+        self.setProperty("dropTarget", on)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.update()

@@ -1,0 +1,56 @@
+"""Render a window offscreen and save it as a PNG (``prioritizer screenshot``)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from prioritizer.domain import InputError
+from prioritizer.services import Service
+
+_SIZE = re.compile(r"^\s*(\d{2,5})\s*[xX×]\s*(\d{2,5})\s*$")
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """'1280x800' -> (1280, 800); InputError for anything else."""
+    match = _SIZE.match(text)
+    if not match:
+        raise InputError(f"cannot read --size {text!r}: use WIDTHxHEIGHT like 1280x800")
+    width, height = int(match.group(1)), int(match.group(2))
+    if not (320 <= width <= 10_000 and 240 <= height <= 10_000):
+        raise InputError(f"--size {width}x{height} is out of range: use 320x240 to 10000x10000")
+    return width, height
+
+
+def save_screenshot(service: Service, file: Path, view: str = "matrix", size: tuple[int, int] = (1280, 800), theme: str = "system") -> Path:
+    """Open the main window on ``service``, show ``view`` at ``size`` and save it to ``file``."""
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from .app import application
+    from .main_window import MainWindow
+    from .theme import apply_theme
+
+    app = application()
+    if theme != "system":
+        apply_theme(app, theme)
+    window = MainWindow(service, settings=None)
+    try:
+        window.show_view(view)
+        window.resize(*size)
+        window.show()
+        for _ in range(3):
+            QApplication.processEvents()
+        window.matrix.focus_active()
+        QApplication.processEvents()
+        pixmap = window.grab()
+        file.parent.mkdir(parents=True, exist_ok=True)
+        if not pixmap.save(str(file), "PNG"):
+            raise OSError(f"cannot write {file}")
+    finally:
+        window.close()
+        window.deleteLater()
+        QApplication.processEvents()
+    return file

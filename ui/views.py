@@ -1,0 +1,40 @@
+"""The registry of the window's views (matrix today; balance, today, review later).
+
+A view module calls :func:`register_view` at import time with a factory that
+builds its widget from the main window (``window.bus``, ``window.store``…). The
+main window builds every registered view into its tabs, and
+``prioritizer screenshot --view NAME`` selects one by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+ViewFactory = Callable[[Any], QWidget]
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    """A registered view: its name (for --view), tab title and factory."""
+
+    name: str
+    title: str
+    factory: ViewFactory
+    order: int = 100
+
+
+_REGISTRY: dict[str, ViewSpec] = {}
+
+
+def register_view(name: str, title: str, factory: ViewFactory, order: int = 100) -> None:
+    """Make a view available to every main window (``order`` sorts the tabs)."""
+    _REGISTRY[name] = ViewSpec(name, title, factory, order)
+
+
+def registered_views() -> list[ViewSpec]:
+    """The registered views, in tab order."""
+    return sorted(_REGISTRY.values(), key=lambda spec: (spec.order, spec.name))
