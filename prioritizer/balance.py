@@ -1,0 +1,333 @@
+"""Where the time went: firefighting versus proactive work, per local day, aggregated in SQL.
+
+Every minute counts in the quadrant its time entry carries: the quadrant the item
+was in while the minute was worked (``services`` splits a running entry when its
+item moves). Firefighting is Do + Delegate, proactive is Schedule, low value is
+Eliminate.
+
+Days are the user's local days, cut in Python with ``clock.day_bounds`` (a day
+with a daylight-saving change lasts 23 or 25 hours) and handed to one SQL query
+as a ``VALUES`` table; durations are UTC microsecond differences computed in SQL,
+each entry clipped to each day it touches, so an entry longer than a day is split
+across days and a running entry counts up to now. Python only reshapes the few
+grouped rows the query returns.
+
+Qt-free: the window, the command line and the weekly review all use this module.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from .clock import day_bounds, local_date, week_start
+from .domain import InputError, Kind, Quadrant
+from .models import to_micros
+from .services import Service
+
+MICROS_PER_MINUTE = 60_000_000
+MAX_RANGE_DAYS = 3700  # about ten years: plenty for a report, bounded for the SQL text
+
+GROUPS: dict[str, tuple[Quadrant, ...]] = {
+    "firefighting": (Quadrant.DO, Quadrant.DELEGATE),
+    "proactive": (Quadrant.SCHEDULE,),
+    "low_value": (Quadrant.ELIMINATE,),
+}
+GROUP_OF: dict[Quadrant, str] = {q: g for g, qs in GROUPS.items() for q in qs}
+
+
+@dataclass(frozen=True)
+class DayBalance:
+    """Minutes tracked on one local day."""
+
+    day: date
+    firefighting_minutes: float
+    proactive_minutes: float
+    low_value_minutes: float
+    by_quadrant: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def total_minutes(self) -> float:
+        """Every tracked minute of the day."""
+        return self.firefighting_minutes + self.proactive_minutes + self.low_value_minutes
+
+
+@dataclass(frozen=True)
+class Balance:
+    """Minutes tracked over a range of local days (both ends included).
+
+    Attributes:
+        start / end: first and last local day of the range.
+        proactive_share: proactive / total tracked, 0 when nothing was tracked.
+        target_share: the policy's proactive target (0..1).
+        by_day: one DayBalance per day of the range, empty days included.
+        by_quadrant: minutes per quadrant key (do, schedule, delegate, eliminate).
+        by_kind: minutes per item kind (task, meeting, escalation).
+    """
+
+    start: date
+    end: date
+    firefighting_minutes: float
+    proactive_minutes: float
+    low_value_minutes: float
+    proactive_share: float
+    target_share: float
+    by_day: list[DayBalance]
+    by_quadrant: dict[str, float]
+    by_kind: dict[str, float]
+
+    @property
+    def total_minutes(self) -> float:
+        """Every tracked minute of the range."""
+        return self.firefighting_minutes + self.proactive_minutes + self.low_value_minutes
+
+    def share(self, group: str) -> float:
+        """The share (0..1) of tracked time in a group: firefighting, proactive or low_value."""
+        total = self.total_minutes
+        return group_minutes(self.by_quadrant, group) / total if total else 0.0
+
+    @property
+    def on_target(self) -> bool:
+        """Whether the proactive share reaches the target."""
+        return self.proactive_share >= self.target_share
+
+
+def group_minutes(by_quadrant: dict[str, float], group: str) -> float:
+    """Minutes of a group (firefighting, proactive, low_value) from per-quadrant minutes."""
+    return sum(by_quadrant.get(q.value, 0.0) for q in GROUPS[group])
+
+
+# ------------------------------------------------------------------ weeks
+# CLDR territories whose week starts on Sunday or Saturday; everything else starts on Monday.
+_SUNDAY_FIRST = set(
+    "AG AS BD BR BS BT BW BZ CA CN CO DM DO ET GT GU HK HN ID IL IN JM JP KE KH KR LA MH MM MO MT MX MZ "
+    "NI NP PA PE PH PK PR PT PY SA SG SV TH TT TW UM US VE VI WS YE ZA ZW".split()
+)
+_SATURDAY_FIRST = set("AE AF BH DJ DZ EG IQ IR JO KW LY OM QA SD SY".split())
+
+
+def first_weekday() -> int:
+    """The first day of the week for the user's locale (0 = Monday, 6 = Sunday).
+
+    Read from ``LC_ALL`` / ``LC_TIME`` / ``LANG`` (e.g. ``en_US.UTF-8`` starts on
+    Sunday); ``C``, ``POSIX`` or an unknown territory give Monday (ISO 8601).
+    The window passes ``QLocale.firstDayOfWeek`` instead.
+    """
+    for name in ("LC_ALL", "LC_TIME", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            territory = value.split(".", 1)[0].split("@", 1)[0].partition("_")[2].upper()
+            if territory in _SUNDAY_FIRST:
+                return 6
+            if territory in _SATURDAY_FIRST:
+                return 5
+            return 0
+    return 0
+
+
+def week_range(day: date, first: int | None = None) -> tuple[date, date]:
+    """First and last local day of the week holding ``day``."""
+    begin = week_start(day, first_weekday() if first is None else first)
+    return begin, begin + timedelta(days=6)
+
+
+def today(service: Service) -> date:
+    """The service's current local date."""
+    return local_date(service.now(), service.tz)
+
+
+# -------------------------------------------------------------------- SQL
+def _check_range(start: date, end: date) -> None:
+    if end < start:
+        raise InputError(f"the range ends ({end.isoformat()}) before it starts ({start.isoformat()})")
+    if (end - start).days >= MAX_RANGE_DAYS:
+        raise InputError(f"a range of {(end - start).days + 1} days is too long; the limit is {MAX_RANGE_DAYS} days")
+
+
+def _days_values(days: Sequence[date], tz: tzinfo) -> str:
+    """The local days as a VALUES list (idx, lo, hi) of UTC microseconds.
+
+    The numbers are Python ints formatted by us, never user text, so inlining
+    them is safe and keeps a year-long range clear of bound-parameter limits.
+    """
+    rows = []
+    for idx, day in enumerate(days):
+        lo, hi = day_bounds(day, tz)
+        rows.append(f"({idx}, {to_micros(lo)}, {to_micros(hi)})")
+    return ", ".join(rows)
+
+
+def longest_span(session: Session, now_us: int) -> int:
+    """The longest entry in microseconds (running ones counted up to now).
+
+    It bounds how far before a day an overlapping entry can start, so the main
+    query scans ``ix_entries_start`` over a short window instead of the whole
+    table. ``ix_entries_span`` (an index on "end" - start) answers the first
+    MAX without a scan, ``ix_entries_running`` the second.
+    """
+    closed = session.execute(text('SELECT MAX("end" - start) FROM time_entries')).scalar()
+    running = session.execute(text('SELECT MIN(start) FROM time_entries WHERE "end" IS NULL')).scalar()
+    longest = int(closed or 0)
+    if running is not None:
+        longest = max(longest, now_us - int(running))
+    return max(longest, 0)
+
+
+def _span_rows(session: Session, days: Sequence[date], tz: tzinfo, now: datetime, group_by: Iterable[str]) -> list[Any]:
+    """Tracked microseconds per day and the requested columns, clipped to each day.
+
+    ``group_by`` names columns of the ``spans`` CTE: idx, quadrant, kind, item_id, title.
+    """
+    now_us = to_micros(now)
+    cols = ", ".join(group_by)
+    # Days drive the loop (CROSS JOIN keeps that order in SQLite): for each day,
+    # the start index gives the entries that can reach into it. A meeting marked
+    # skipped after it was counted stops counting: its span never happened.
+    sql = f"""
+        WITH days(idx, lo, hi) AS (VALUES {_days_values(days, tz)}),
+        spans AS (
+            SELECT d.idx AS idx, e.quadrant AS quadrant, i.kind AS kind, e.item_id AS item_id, i.title AS title,
+                   (CASE WHEN COALESCE(e."end", :now) < d.hi THEN COALESCE(e."end", :now) ELSE d.hi END)
+                 - (CASE WHEN e.start > d.lo THEN e.start ELSE d.lo END) AS micros
+            FROM days AS d
+            CROSS JOIN time_entries AS e
+            JOIN items AS i ON i.id = e.item_id
+            WHERE e.start >= d.lo - :longest AND e.start < d.hi
+              AND (e."end" > d.lo OR (e."end" IS NULL AND :now > d.lo))
+              AND NOT (e.source = 'meeting' AND i.skipped)
+        )
+        SELECT {cols}, SUM(micros) AS micros FROM spans WHERE micros > 0 GROUP BY {cols}
+    """
+    params = {"now": now_us, "longest": longest_span(session, now_us)}
+    return list(session.execute(text(sql), params))
+
+
+def _days_of(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def _build(start: date, days: Sequence[date], rows: Iterable[Any], target: float, offset: int = 0) -> Balance:
+    """A Balance from (idx, quadrant, kind, micros) rows; idx counts from ``offset``."""
+    per_day: list[dict[str, float]] = [{q.value: 0.0 for q in Quadrant} for _ in days]
+    by_kind = {k.value: 0.0 for k in Kind}
+    for idx, quadrant, kind, micros in rows:
+        slot = idx - offset
+        if not 0 <= slot < len(days) or quadrant not in per_day[slot]:
+            continue
+        minutes = micros / MICROS_PER_MINUTE
+        per_day[slot][quadrant] += minutes
+        by_kind[kind] = by_kind.get(kind, 0.0) + minutes
+    by_day = [
+        DayBalance(
+            day=day,
+            firefighting_minutes=group_minutes(quads, "firefighting"),
+            proactive_minutes=group_minutes(quads, "proactive"),
+            low_value_minutes=group_minutes(quads, "low_value"),
+            by_quadrant=quads,
+        )
+        for day, quads in zip(days, per_day, strict=True)
+    ]
+    by_quadrant = {q.value: sum(d.by_quadrant[q.value] for d in by_day) for q in Quadrant}
+    firefighting = group_minutes(by_quadrant, "firefighting")
+    proactive = group_minutes(by_quadrant, "proactive")
+    low_value = group_minutes(by_quadrant, "low_value")
+    total = firefighting + proactive + low_value
+    return Balance(
+        start=days[0] if days else start,
+        end=days[-1] if days else start,
+        firefighting_minutes=firefighting,
+        proactive_minutes=proactive,
+        low_value_minutes=low_value,
+        proactive_share=proactive / total if total else 0.0,
+        target_share=target,
+        by_day=by_day,
+        by_quadrant=by_quadrant,
+        by_kind=by_kind,
+    )
+
+
+# ------------------------------------------------------------- public API
+def balance(service: Service, start: date, end: date) -> Balance:
+    """The balance of the local days ``start`` to ``end`` (both included).
+
+    Ended meetings are counted first (``Service.refresh``), so a meeting adds
+    its scheduled span without any logging.
+    """
+    _check_range(start, end)
+    service.refresh()
+    days = _days_of(start, end)
+    now = service.now()
+    with service.unit() as session:
+        target = service.policy_in(session).proactive_target
+        rows = _span_rows(session, days, service.tz, now, ("idx", "quadrant", "kind"))
+    return _build(start, days, rows, target)
+
+
+def weekly_trend(service: Service, week_of: date, weeks: int = 8, first: int | None = None) -> list[tuple[date, Balance]]:
+    """The balance of each of the ``weeks`` weeks ending with the week holding ``week_of``.
+
+    Oldest first, each as (first day of the week, Balance); one SQL query in all.
+    """
+    if not 1 <= weeks <= 520:
+        raise InputError(f"weeks must be 1 to 520, not {weeks}")
+    last_start, _ = week_range(week_of, first)
+    first_start = last_start - timedelta(weeks=weeks - 1)
+    days = _days_of(first_start, last_start + timedelta(days=6))
+    service.refresh()
+    now = service.now()
+    with service.unit() as session:
+        target = service.policy_in(session).proactive_target
+        rows = _span_rows(session, days, service.tz, now, ("idx", "quadrant", "kind"))
+    by_week: list[list[Any]] = [[] for _ in range(weeks)]
+    for row in rows:
+        by_week[row[0] // 7].append(row)
+    return [
+        (days[w * 7], _build(days[w * 7], days[w * 7 : w * 7 + 7], by_week[w], target, offset=w * 7))
+        for w in range(weeks)
+    ]
+
+
+def _quadrants_of(group: str | None) -> tuple[str, ...] | None:
+    if group is None:
+        return None
+    if group in GROUPS:
+        return tuple(q.value for q in GROUPS[group])
+    try:
+        return (Quadrant(group).value,)
+    except ValueError:
+        raise InputError(f"unknown quadrant group {group!r}: use firefighting, proactive, low_value or a quadrant") from None
+
+
+def minutes_by_item(
+    service: Service, start: date, end: date, limit: int | None = None, quadrant_group: str | None = None
+) -> list[tuple[int, str, float]]:
+    """(item id, title, minutes) over the local days ``start`` to ``end``, most minutes first.
+
+    ``quadrant_group`` keeps one group (firefighting, proactive, low_value) or one quadrant key.
+    """
+    _check_range(start, end)
+    wanted = _quadrants_of(quadrant_group)
+    service.refresh()
+    days = _days_of(start, end)
+    now = service.now()
+    with service.unit() as session:
+        rows = _span_rows(session, days, service.tz, now, ("item_id", "title", "quadrant"))
+    totals: dict[int, list[Any]] = {}
+    for item_id, title, quadrant, micros in rows:
+        if wanted is not None and quadrant not in wanted:
+            continue
+        slot = totals.setdefault(item_id, [title, 0.0])
+        slot[1] += micros / MICROS_PER_MINUTE
+    ordered = sorted(((i, t, m) for i, (t, m) in totals.items()), key=lambda r: (-r[2], r[0]))
+    return ordered[:limit] if limit is not None else ordered
+
+
+def items_behind(service: Service, day: date, quadrant_group: str | None) -> list[tuple[int, str, float]]:
+    """The items behind one bar of the chart: (id, title, minutes) on that local day, most first."""
+    return minutes_by_item(service, day, day, None, quadrant_group)
