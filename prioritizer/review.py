@@ -1,0 +1,676 @@
+"""The weekly review: where the time went and what the week did to the matrix.
+
+``build_review(service, week_of)`` gathers, for the local week holding ``week_of``:
+
+* time by quadrant, kind and day, and the proactive share against the target
+  and against the four weeks before - all from ``balance`` (one concept, one
+  place: this module never sums time entries itself);
+* the ten items that took the most time (``balance.minutes_by_item``);
+* what was done; what carries over (work still open at the end of the week);
+* what **aged into crisis**: a change made by the rules from Schedule to Do
+  inside the week - the item waited in Schedule until its deadline entered the
+  urgency horizon (user moves and first placements do not count);
+* what was delegated and is still open at the end of the week, with its age;
+* escalations per customer, with a suggestion to schedule prevention work for a
+  customer with ``REPEAT_ESCALATIONS`` or more escalations in the week;
+* the incidents of the week.
+
+"End of the week" is the earlier of the week's end and now, so the review of
+the current week is a progress report and a past week reads as it was closed.
+``review_to_json``, ``review_tables`` and ``review_text`` give the same content to
+the command line and the exports; the window and the PDF draw it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+
+from .balance import Balance, minutes_by_item, week_range, weekly_trend
+from .clock import day_bounds, to_local
+from .domain import Actor, IncidentSummary, Kind, Quadrant, Status
+from .humanize import minutes_text
+from .models import Item, TriageLog
+from .services import Service
+
+__all__ = [
+    "PREVIOUS_WEEKS",
+    "REPEAT_ESCALATIONS",
+    "TOP_ITEMS",
+    "AgedItem",
+    "CarryItem",
+    "ChartsData",
+    "CustomerEscalations",
+    "DelegatedItem",
+    "DoneItem",
+    "Review",
+    "TopItem",
+    "WeekShare",
+    "build_review",
+    "review_charts_data",
+    "review_tables",
+    "review_text",
+    "review_to_json",
+]
+
+TOP_ITEMS = 10
+PREVIOUS_WEEKS = 4
+# Three escalations from one customer in one week is a pattern, not bad luck.
+REPEAT_ESCALATIONS = 3
+# A delegated item older than this is flagged in the headlines.
+STALE_DELEGATION_DAYS = 7
+QUADRANT_RANK = {q: i for i, q in enumerate(Quadrant)}
+
+
+@dataclass(frozen=True)
+class TopItem:
+    """An item and the minutes tracked on it this week."""
+
+    id: int
+    title: str
+    minutes: float
+
+
+@dataclass(frozen=True)
+class DoneItem:
+    """An item marked done during the week."""
+
+    id: int
+    title: str
+    kind: Kind
+    quadrant: Quadrant
+    closed_at: datetime
+    minutes_this_week: float
+
+
+@dataclass(frozen=True)
+class CarryItem:
+    """Work still open at the end of the week."""
+
+    id: int
+    title: str
+    kind: Kind
+    quadrant: Quadrant
+    due: datetime | None
+    delegated_to: str | None
+    age_days: int
+
+
+@dataclass(frozen=True)
+class AgedItem:
+    """An item the rules moved from Schedule to Do during the week: it waited too long."""
+
+    id: int
+    title: str
+    kind: Kind
+    at: datetime
+    due: datetime | None
+    status: Status
+
+
+@dataclass(frozen=True)
+class DelegatedItem:
+    """A delegated item still open at the end of the week."""
+
+    id: int
+    title: str
+    delegated_to: str
+    created_at: datetime
+    age_days: int
+    quadrant: Quadrant
+    due: datetime | None
+
+
+@dataclass(frozen=True)
+class CustomerEscalations:
+    """The escalations one customer raised during the week.
+
+    Attributes:
+        customer: the customer's name, or "(no customer)".
+        worst_severity: the lowest severity number (1 is worst), None if none was set.
+        still_open: how many of them are open at the end of the week.
+        suggestion: what to do about it, for a customer that escalated repeatedly.
+    """
+
+    customer: str
+    count: int
+    worst_severity: int | None
+    key_customer: bool
+    still_open: int
+    item_ids: tuple[int, ...]
+    suggestion: str | None
+
+
+@dataclass(frozen=True)
+class WeekShare:
+    """The proactive share of one week (None when nothing was tracked)."""
+
+    week_start: date
+    proactive_share: float | None
+    total_minutes: float
+    proactive_minutes: float
+
+
+@dataclass(frozen=True)
+class Review:
+    """Everything the weekly review shows.
+
+    Attributes:
+        week_start / week_end: first and last local day of the week.
+        start / end: the week as UTC instants [start, end).
+        as_of: the end of the week, or now for the current week.
+        balance: time by quadrant, kind and day (from ``balance``).
+        trend: the four previous weeks and this one, oldest first.
+        headlines: the few sentences a manager should read first.
+    """
+
+    week_start: date
+    week_end: date
+    start: datetime
+    end: datetime
+    as_of: datetime
+    generated_at: datetime
+    tz: tzinfo
+    target_share: float
+    balance: Balance
+    trend: tuple[WeekShare, ...]
+    top_items: tuple[TopItem, ...]
+    done: tuple[DoneItem, ...]
+    carry_over: tuple[CarryItem, ...]
+    aged_into_crisis: tuple[AgedItem, ...]
+    delegated_open: tuple[DelegatedItem, ...]
+    escalations: tuple[CustomerEscalations, ...]
+    incidents: tuple[IncidentSummary, ...]
+    headlines: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """'Week 47, 16-22 Nov 2026'."""
+        iso_week = self.week_start.isocalendar().week
+        if self.week_start.month == self.week_end.month:
+            span = f"{self.week_start.day}-{self.week_end.day} {self.week_end:%b %Y}"
+        else:
+            span = f"{self.week_start:%d %b} - {self.week_end:%d %b %Y}"
+        return f"Week {iso_week}, {span}"
+
+    @property
+    def total_minutes(self) -> float:
+        """Every minute tracked in the week."""
+        return self.balance.total_minutes
+
+    @property
+    def firefighting_minutes(self) -> float:
+        """Minutes on urgent items (Do + Delegate)."""
+        return self.balance.firefighting_minutes
+
+    @property
+    def proactive_minutes(self) -> float:
+        """Minutes on Schedule items."""
+        return self.balance.proactive_minutes
+
+    @property
+    def low_value_minutes(self) -> float:
+        """Minutes on Eliminate items."""
+        return self.balance.low_value_minutes
+
+    @property
+    def proactive_share(self) -> float | None:
+        """Proactive share of the week, None when nothing was tracked."""
+        return self.balance.proactive_share if self.total_minutes > 0 else None
+
+    @property
+    def previous_average_share(self) -> float | None:
+        """The average proactive share of the previous weeks that had tracked time."""
+        shares = [w.proactive_share for w in self.trend[:-1] if w.proactive_share is not None]
+        return sum(shares) / len(shares) if shares else None
+
+
+def _days(span: timedelta) -> int:
+    return max(0, int(span.total_seconds() // 86400))
+
+
+def _week_share(week_start: date, bal: Balance) -> WeekShare:
+    total = bal.total_minutes
+    return WeekShare(week_start, bal.proactive_share if total > 0 else None, total, bal.proactive_minutes)
+
+
+def build_review(service: Service, week_of: date) -> Review:
+    """The review of the local week holding ``week_of``."""
+    first, last = week_range(week_of)
+    tz = service.tz
+    start = day_bounds(first, tz)[0]
+    end = day_bounds(last, tz)[1]
+    trend_rows = weekly_trend(service, week_of, weeks=PREVIOUS_WEEKS + 1)  # refreshes placements too
+    bal = trend_rows[-1][1]
+    per_item = minutes_by_item(service, first, last)
+    minutes_of = {item_id: minutes for item_id, _, minutes in per_item}
+    now = service.now()
+    as_of = min(now, end)
+    with service.unit() as session:
+        done_rows = session.scalars(
+            select(Item).where(Item.status == Status.DONE.value, Item.closed_at >= start, Item.closed_at < end).order_by(Item.closed_at)
+        ).all()
+        done = tuple(
+            DoneItem(i.id, i.title, Kind(i.kind), Quadrant(i.quadrant), i.closed_at, minutes_of.get(i.id, 0.0))
+            for i in done_rows
+            if i.closed_at is not None
+        )
+        # Open at the end of the week: created before it, not closed before it.
+        open_then = and_(
+            Item.created_at < as_of, or_(Item.closed_at.is_(None), Item.closed_at >= as_of), Item.status != Status.DROPPED.value
+        )
+        # Plain columns, not ORM objects: a busy year carries over thousands of items.
+        carry_rows = session.execute(
+            select(Item.id, Item.title, Item.kind, Item.quadrant, Item.due, Item.delegated_to, Item.created_at).where(
+                open_then, Item.kind != Kind.MEETING.value
+            )
+        ).all()
+        carry = sorted(
+            (
+                CarryItem(i.id, i.title, Kind(i.kind), Quadrant(i.quadrant), i.due, i.delegated_to, _days(as_of - i.created_at))
+                for i in carry_rows
+            ),
+            key=lambda c: (QUADRANT_RANK[c.quadrant], c.due is None, c.due or as_of, c.id),
+        )
+        delegated = sorted(
+            (
+                DelegatedItem(i.id, i.title, i.delegated_to, i.created_at, _days(as_of - i.created_at), Quadrant(i.quadrant), i.due)
+                for i in carry_rows
+                if i.delegated_to
+            ),
+            key=lambda d: (-d.age_days, d.id),
+        )
+        aged_rows = session.execute(
+            select(TriageLog.item_id, TriageLog.at, Item.title, Item.kind, Item.due, Item.status)
+            .join(Item, Item.id == TriageLog.item_id)
+            .where(
+                TriageLog.at >= start,
+                TriageLog.at < end,
+                TriageLog.actor == Actor.RULES.value,
+                TriageLog.from_quadrant == Quadrant.SCHEDULE.value,
+                TriageLog.to_quadrant == Quadrant.DO.value,
+            )
+            .order_by(TriageLog.at, TriageLog.id)
+        ).all()
+        aged: dict[int, AgedItem] = {}
+        for item_id, at, title, kind, due, status in aged_rows:
+            aged.setdefault(item_id, AgedItem(item_id, title, Kind(kind), at, due, Status(status)))
+        escalation_rows = session.scalars(
+            select(Item)
+            .where(Item.kind == Kind.ESCALATION.value, Item.created_at >= start, Item.created_at < end)
+            .order_by(Item.created_at)
+        ).all()
+        planned = session.execute(
+            select(Item.id, Item.title, Item.customer).where(
+                Item.status == Status.OPEN.value, Item.quadrant == Quadrant.SCHEDULE.value, Item.kind != Kind.ESCALATION.value
+            )
+        ).all()
+        escalations = _by_customer(escalation_rows, as_of, planned)
+    incidents = tuple(service.incidents(start, end))
+    trend = tuple(_week_share(week, b) for week, b in trend_rows)
+    review = Review(
+        week_start=first,
+        week_end=last,
+        start=start,
+        end=end,
+        as_of=as_of,
+        generated_at=now,
+        tz=tz,
+        target_share=bal.target_share,
+        balance=bal,
+        trend=trend,
+        top_items=tuple(TopItem(i, t, m) for i, t, m in per_item[:TOP_ITEMS]),
+        done=done,
+        carry_over=tuple(carry),
+        aged_into_crisis=tuple(aged.values()),
+        delegated_open=tuple(delegated),
+        escalations=escalations,
+        incidents=incidents,
+        headlines=(),
+    )
+    return _with_headlines(review)
+
+
+def _by_customer(rows: Sequence[Item], as_of: datetime, planned: Sequence[Any]) -> tuple[CustomerEscalations, ...]:
+    groups: dict[str, list[Item]] = {}
+    for item in rows:
+        groups.setdefault(item.customer or "(no customer)", []).append(item)
+    result = []
+    for customer, items in groups.items():
+        severities = [i.severity for i in items if i.severity is not None]
+        suggestion = None
+        if len(items) >= REPEAT_ESCALATIONS and customer != "(no customer)":
+            needle = customer.casefold()
+            already = next((p for p in planned if (p.customer or "").casefold() == needle or needle in p.title.casefold()), None)
+            if already is not None:
+                suggestion = f"{len(items)} escalations this week; prevention work is planned: #{already.id} {already.title}"
+            else:
+                suggestion = (
+                    f"{len(items)} escalations this week: schedule prevention work with {customer} "
+                    "(root-cause review, a call with their lead)"
+                )
+        result.append(
+            CustomerEscalations(
+                customer=customer,
+                count=len(items),
+                worst_severity=min(severities) if severities else None,
+                key_customer=any(i.key_customer for i in items),
+                still_open=sum(1 for i in items if i.closed_at is None or i.closed_at >= as_of),
+                item_ids=tuple(i.id for i in items),
+                suggestion=suggestion,
+            )
+        )
+    result.sort(key=lambda c: (-c.count, c.worst_severity or 9, c.customer.casefold()))
+    return tuple(result)
+
+
+def _with_headlines(review: Review) -> Review:
+    from dataclasses import replace
+
+    lines: list[str] = []
+    share = review.proactive_share
+    target = review.target_share
+    if share is None:
+        lines.append("No time was tracked this week.")
+    else:
+        gap = (share - target) * 100
+        verdict = "on target" if share >= target else f"{-gap:.0f} points below the target"
+        line = f"Proactive work took {share * 100:.0f} % of the tracked time ({verdict} of {target * 100:.0f} %)"
+        previous = review.previous_average_share
+        if previous is not None:
+            line += f"; the {PREVIOUS_WEEKS} weeks before averaged {previous * 100:.0f} %"
+        lines.append(line + ".")
+    if review.aged_into_crisis:
+        n = len(review.aged_into_crisis)
+        lines.append(
+            f"{n} item{'s' if n != 1 else ''} aged into crisis: "
+            f"waited in Schedule until the deadline made {'them' if n != 1 else 'it'} urgent."
+        )
+    for customer in review.escalations:
+        if customer.suggestion:
+            lines.append(f"{customer.customer}: {customer.suggestion}.")
+    stale = [d for d in review.delegated_open if d.age_days >= STALE_DELEGATION_DAYS]
+    if stale:
+        lines.append(
+            f"{len(stale)} delegated item{'s have' if len(stale) != 1 else ' has'} been open "
+            f"for {STALE_DELEGATION_DAYS} days or more: follow up."
+        )
+    return replace(review, headlines=tuple(lines))
+
+
+# ----------------------------------------------------------------- outputs
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _local(value: datetime | None, tz: tzinfo) -> str:
+    return to_local(value, tz).strftime("%a %d %b %H:%M") if value is not None else ""
+
+
+def _round(minutes: float) -> float:
+    return round(minutes, 1)
+
+
+def review_to_json(review: Review) -> dict[str, Any]:
+    """The review as JSON-ready data (minutes rounded to 0.1, instants ISO 8601 UTC)."""
+    bal = review.balance
+    return {
+        "week_start": review.week_start.isoformat(),
+        "week_end": review.week_end.isoformat(),
+        "from": review.week_start.isoformat(),
+        "to": review.week_end.isoformat(),
+        "as_of": _iso(review.as_of),
+        "generated_at": _iso(review.generated_at),
+        "total_minutes": _round(review.total_minutes),
+        "firefighting_minutes": _round(bal.firefighting_minutes),
+        "proactive_minutes": _round(bal.proactive_minutes),
+        "low_value_minutes": _round(bal.low_value_minutes),
+        "proactive_share": None if review.proactive_share is None else round(review.proactive_share, 4),
+        "target_share": review.target_share,
+        "by_quadrant": {k: _round(v) for k, v in bal.by_quadrant.items()},
+        "by_kind": {k: _round(v) for k, v in bal.by_kind.items()},
+        "by_day": [
+            {
+                "day": d.day.isoformat(),
+                "firefighting_minutes": _round(d.firefighting_minutes),
+                "proactive_minutes": _round(d.proactive_minutes),
+                "low_value_minutes": _round(d.low_value_minutes),
+                "by_quadrant": {k: _round(v) for k, v in d.by_quadrant.items()},
+            }
+            for d in bal.by_day
+        ],
+        "trend": [
+            {
+                "week_start": w.week_start.isoformat(),
+                "proactive_share": None if w.proactive_share is None else round(w.proactive_share, 4),
+                "total_minutes": _round(w.total_minutes),
+            }
+            for w in review.trend
+        ],
+        "top_items": [{"id": t.id, "title": t.title, "minutes": _round(t.minutes)} for t in review.top_items],
+        "done": [
+            {
+                "id": d.id,
+                "title": d.title,
+                "kind": d.kind.value,
+                "quadrant": d.quadrant.value,
+                "closed_at": _iso(d.closed_at),
+                "minutes_this_week": _round(d.minutes_this_week),
+            }
+            for d in review.done
+        ],
+        "carry_over": [
+            {
+                "id": c.id,
+                "title": c.title,
+                "kind": c.kind.value,
+                "quadrant": c.quadrant.value,
+                "due": _iso(c.due),
+                "delegated_to": c.delegated_to,
+                "age_days": c.age_days,
+            }
+            for c in review.carry_over
+        ],
+        "aged_into_crisis": [
+            {"id": a.id, "title": a.title, "kind": a.kind.value, "at": _iso(a.at), "due": _iso(a.due), "status": a.status.value}
+            for a in review.aged_into_crisis
+        ],
+        "delegated_open": [
+            {
+                "id": d.id,
+                "title": d.title,
+                "delegated_to": d.delegated_to,
+                "created_at": _iso(d.created_at),
+                "age_days": d.age_days,
+                "quadrant": d.quadrant.value,
+                "due": _iso(d.due),
+            }
+            for d in review.delegated_open
+        ],
+        "escalations_by_customer": [
+            {
+                "customer": c.customer,
+                "count": c.count,
+                "worst_severity": c.worst_severity,
+                "key_customer": c.key_customer,
+                "still_open": c.still_open,
+                "item_ids": list(c.item_ids),
+                "suggestion": c.suggestion,
+            }
+            for c in review.escalations
+        ],
+        "incidents": [
+            {
+                "id": i.id,
+                "title": i.title,
+                "started_at": _iso(i.started_at),
+                "ended_at": _iso(i.ended_at),
+                "minutes": round(i.duration.total_seconds() / 60),
+                "captured": len(i.captured),
+                "moved": len(i.moved),
+                "delegated": len(i.delegated),
+                "done": len(i.done),
+                "minutes_logged": i.minutes_logged,
+            }
+            for i in review.incidents
+        ],
+        "headlines": list(review.headlines),
+    }
+
+
+Table = tuple[str, tuple[str, ...], list[tuple[object, ...]]]
+
+
+def review_tables(review: Review) -> list[Table]:
+    """The review as titled tables (title, header, rows): one shape for CSV, HTML and PDF."""
+    tz = review.tz
+    bal = review.balance
+    total = review.total_minutes or 1.0
+    tables: list[Table] = [
+        (
+            "Time by quadrant",
+            ("quadrant", "minutes", "share %"),
+            [(q.label, round(bal.by_quadrant.get(q.value, 0.0)), round(bal.by_quadrant.get(q.value, 0.0) / total * 100)) for q in Quadrant],
+        ),
+        (
+            "Time by kind",
+            ("kind", "minutes", "share %"),
+            [(k.value, round(bal.by_kind.get(k.value, 0.0)), round(bal.by_kind.get(k.value, 0.0) / total * 100)) for k in Kind],
+        ),
+        (
+            "Time by day",
+            ("day", *(q.label for q in Quadrant), "total"),
+            [
+                (f"{d.day:%a %d %b}", *(round(d.by_quadrant.get(q.value, 0.0)) for q in Quadrant), round(d.total_minutes))
+                for d in bal.by_day
+            ],
+        ),
+        (
+            "Proactive share by week",
+            ("week", "proactive %", "tracked"),
+            [
+                (
+                    f"{w.week_start:%d %b}",
+                    "" if w.proactive_share is None else round(w.proactive_share * 100),
+                    minutes_text(w.total_minutes),
+                )
+                for w in review.trend
+            ],
+        ),
+        ("Top items by time", ("#", "item", "time"), [(t.id, t.title, minutes_text(t.minutes)) for t in review.top_items]),
+        (
+            "Done",
+            ("#", "item", "kind", "quadrant", "closed", "time this week"),
+            [
+                (d.id, d.title, d.kind.value, d.quadrant.label, _local(d.closed_at, tz), minutes_text(d.minutes_this_week))
+                for d in review.done
+            ],
+        ),
+        (
+            "Aged into crisis",
+            ("#", "item", "moved to Do", "due", "now"),
+            [(a.id, a.title, _local(a.at, tz), _local(a.due, tz), a.status.value) for a in review.aged_into_crisis],
+        ),
+        (
+            "Delegated and still open",
+            ("#", "item", "delegated to", "age (days)", "due"),
+            [(d.id, d.title, d.delegated_to, d.age_days, _local(d.due, tz)) for d in review.delegated_open],
+        ),
+        (
+            "Escalations by customer",
+            ("customer", "escalations", "worst severity", "key customer", "still open", "suggestion"),
+            [
+                (
+                    c.customer,
+                    c.count,
+                    f"Sev {c.worst_severity}" if c.worst_severity else "",
+                    c.key_customer,
+                    c.still_open,
+                    c.suggestion or "",
+                )
+                for c in review.escalations
+            ],
+        ),
+        (
+            "Incidents",
+            ("incident", "started", "lasted", "captured", "delegated", "done"),
+            [
+                (
+                    i.title or "(untitled)",
+                    _local(i.started_at, tz),
+                    minutes_text(i.duration.total_seconds() / 60),
+                    len(i.captured),
+                    len(i.delegated),
+                    len(i.done),
+                )
+                for i in review.incidents
+            ],
+        ),
+        (
+            "Carries over",
+            ("#", "item", "kind", "quadrant", "due", "age (days)"),
+            [(c.id, c.title, c.kind.value, c.quadrant.label, _local(c.due, tz), c.age_days) for c in review.carry_over],
+        ),
+    ]
+    return tables
+
+
+@dataclass(frozen=True)
+class ChartsData:
+    """The numbers behind the review's charts (minutes), shared by HTML, the window and the PDF."""
+
+    day_labels: list[str]
+    day_minutes: dict[Quadrant, list[float]]
+    quadrant_minutes: dict[Quadrant, float]
+    kind_minutes: list[tuple[str, float]]
+    trend_labels: list[str]
+    trend_shares: list[float | None]
+
+
+def review_charts_data(review: Review) -> ChartsData:
+    """Chart series of a review."""
+    bal = review.balance
+    return ChartsData(
+        day_labels=[f"{d.day:%a %d}" for d in bal.by_day],
+        day_minutes={q: [d.by_quadrant.get(q.value, 0.0) for d in bal.by_day] for q in Quadrant},
+        quadrant_minutes={q: bal.by_quadrant.get(q.value, 0.0) for q in Quadrant},
+        kind_minutes=[(k.value, bal.by_kind.get(k.value, 0.0)) for k in Kind],
+        trend_labels=[f"{w.week_start:%d %b}" for w in review.trend],
+        trend_shares=[w.proactive_share for w in review.trend],
+    )
+
+
+def review_text(review: Review) -> str:
+    """The plain-text summary printed by ``prioritizer review``."""
+    out = [f"Weekly review - {review.label}", ""]
+    out.extend(review.headlines)
+    out.append("")
+    total = review.total_minutes
+    out.append(
+        f"Tracked {minutes_text(total)}: firefighting {minutes_text(review.firefighting_minutes)}, "
+        f"proactive {minutes_text(review.proactive_minutes)}, low value {minutes_text(review.low_value_minutes)}"
+    )
+    for title, header, rows in review_tables(review):
+        out.append("")
+        out.append(f"{title.upper()} ({len(rows)})")
+        if not rows:
+            out.append("  nothing")
+            continue
+        widths = [max(len(str(h)), *(len(_cell(r[i])) for r in rows)) for i, h in enumerate(header)]
+        widths = [min(w, 48) for w in widths]
+        out.append("  " + "  ".join(str(h).ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
+        for row in rows:
+            out.append("  " + "  ".join(_cell(c)[:w].ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    return "\n".join(out) + "\n"
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
