@@ -13,18 +13,20 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from .domain import InputError
 from .models import Base, Setting
 
 SCHEMA_VERSION = 1
+READ_ONLY = "prioritizer_read_only"  # execution option of read-only units
 APP_NAME = "prioritizer"
 DB_FILENAME = "prioritizer.sqlite3"
 
@@ -69,11 +71,70 @@ def _prepare_file(path: Path) -> None:
     """Create the database file owner-only before SQLite opens it (WAL/SHM inherit the mode)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
+        _create_database_file(path)
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         path.chmod(0o600)
+
+
+def _create_database_file(path: Path) -> None:
+    """Create a new, valid, empty WAL database file atomically (data safety).
+
+    Built under a temporary name and linked into place, so a process killed at
+    any moment leaves either no file or a valid one, never the 0-byte file the
+    start-up check would rightly call damaged. ``link`` (unlike ``rename``)
+    fails if another process created the file meanwhile: nobody is overwritten.
+    """
+    import sqlite3
+
+    from .lock import pid_alive
+
+    for leftover in path.parent.glob(f".{path.name}.creating-*"):  # from a process killed mid-creation
+        pid = leftover.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not pid_alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+    partial = path.with_name(f".{path.name}.creating-{os.getpid()}")
+    partial.unlink(missing_ok=True)
+    fd = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    try:
+        conn = sqlite3.connect(str(partial), isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")  # writes the header page
+        finally:
+            conn.close()
+        with open(partial, "rb+") as fh:
+            os.fsync(fh.fileno())
+        try:
+            os.link(partial, path)
+        except FileExistsError:
+            pass  # another process won the race; use its file
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+class StorageError(RuntimeError):
+    """The disk refused a write (full, or an I/O error); the operation was rolled back."""
+
+
+@contextmanager
+def storage_errors() -> Iterator[None]:
+    """Turn SQLite's disk-full and I/O errors into one plain StorageError (data safety).
+
+    SQLite has already rolled the transaction back when these surface, so the
+    message can promise that nothing was saved and nothing saved before was lost.
+    """
+    try:
+        yield
+    except OperationalError as exc:
+        text = str(exc.orig if exc.orig is not None else exc).lower()
+        if "full" in text:
+            raise StorageError("the disk is full: nothing was saved; free some space and try again") from exc
+        if "disk i/o error" in text:
+            raise StorageError("the disk refused the write (I/O error): nothing was saved; check the disk and try again") from exc
+        if "readonly" in text:
+            raise StorageError("the database file is read-only: nothing was saved; check its permissions") from exc
+        raise
 
 
 def _sqlite_connect_hooks(engine: Engine) -> None:
@@ -93,7 +154,12 @@ def _sqlite_connect_hooks(engine: Engine) -> None:
     def _on_begin(conn: Connection) -> None:
         # IMMEDIATE takes the write lock up front: a second process waits (busy
         # timeout) instead of failing half-way when a read turns into a write.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Read-only units (execution option READ_ONLY) begin deferred: WAL lets them
+        # run beside a writer and they never take the write lock.
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(location: str) -> Engine:
@@ -109,6 +175,11 @@ def make_engine(location: str) -> Engine:
     if path is not None:
         if path.is_dir():
             raise InputError(f"database path {str(path)!r} is a folder, not a file")
+        if path.exists():
+            # Data safety: refuse a damaged file before anything opens it (never auto-repair).
+            from .integrity import ensure_healthy
+
+            ensure_healthy(location, path)
         _prepare_file(path)
     engine = create_engine(url)
     if url.get_backend_name() == "sqlite":

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from . import rules
 from .clock import local_tz, utcnow
-from .db import make_engine, migrate, resolve_location, storage_errors
+from .db import READ_ONLY, make_engine, migrate, resolve_location, storage_errors
 from .domain import (
     Actor,
     Changes,
@@ -297,6 +297,7 @@ class Service:
         self.clock = clock
         self.tz = tz or local_tz()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
     @classmethod
     def open(cls, location: str | None = None, now: datetime | None = None, tz: tzinfo | None = None) -> Service:
@@ -333,10 +334,16 @@ class Service:
         with storage_errors(), self._sessions.begin() as session:
             yield session
 
+    @contextmanager
+    def read_unit(self) -> Iterator[Session]:
+        """A read-only unit of work: a deferred transaction that never takes the write lock."""
+        with storage_errors(), self._read_sessions.begin() as session:
+            yield session
+
     # ----------------------------------------------------------------- policy
     def policy(self) -> Policy:
         """The placement and accounting policy stored with the data."""
-        with self.unit() as session:
+        with self.read_unit() as session:
             return self.policy_in(session)
 
     def policy_in(self, session: Session) -> Policy:
@@ -405,6 +412,9 @@ class Service:
         now = self.now()
         moved: list[int] = []
         touched: set[int] = set()
+        with self.read_unit() as session:
+            if not self._refresh_pending(session, now):
+                return Result(moved, Changes())  # the common case: one cheap read, no write lock
         with self.unit() as session:
             policy = self.policy_in(session)
             due_items = session.scalars(
@@ -424,19 +434,29 @@ class Service:
             self._materialize_meetings(session, now)
         return Result(moved, Changes(items=frozenset(touched)))
 
+    @staticmethod
+    def _uncounted_meetings(now: datetime) -> Any:
+        """Ended meetings whose span is not yet time spent."""
+        has_entry = select(TimeEntry.id).where(TimeEntry.item_id == Item.id).exists()
+        return select(Item).where(
+            Item.kind == Kind.MEETING.value,
+            Item.end.is_not(None),
+            Item.end <= now,
+            Item.skipped.is_(False),
+            Item.status != Status.DROPPED.value,
+            ~has_entry,
+        )
+
+    def _refresh_pending(self, session: Session, now: datetime) -> bool:
+        """Whether refresh has anything to do: a placement change or a meeting to count."""
+        due = select(Item.id).where(Item.status == Status.OPEN.value, Item.changes_at <= now).limit(1)
+        if session.scalar(due) is not None:
+            return True
+        return session.scalar(self._uncounted_meetings(now).with_only_columns(Item.id).limit(1)) is not None
+
     def _materialize_meetings(self, session: Session, now: datetime) -> None:
         """An ended meeting counts its scheduled span as time spent (once)."""
-        has_entry = select(TimeEntry.id).where(TimeEntry.item_id == Item.id).exists()
-        ended = session.scalars(
-            select(Item).where(
-                Item.kind == Kind.MEETING.value,
-                Item.end.is_not(None),
-                Item.end <= now,
-                Item.skipped.is_(False),
-                Item.status != Status.DROPPED.value,
-                ~has_entry,
-            )
-        ).all()
+        ended = session.scalars(self._uncounted_meetings(now)).all()
         for item in ended:
             assert item.start is not None and item.end is not None
             for start, end, quadrant in self._segments(session, item, item.start, item.end):
@@ -444,7 +464,7 @@ class Service:
 
     def next_change(self) -> datetime | None:
         """The earliest moment an open item's placement changes by itself."""
-        with self.unit() as session:
+        with self.read_unit() as session:
             return session.scalar(select(func.min(Item.changes_at)).where(Item.status == Status.OPEN.value))
 
     # ------------------------------------------------------------------ reads
@@ -458,12 +478,22 @@ class Service:
         return {item_id: (round((micros or 0) / 60_000_000), bool(flag)) for item_id, micros, flag in session.execute(query)}
 
     def list_items(
-        self, quadrant: Quadrant | None = None, include_closed: bool = False, ids: Sequence[int] | None = None
+        self,
+        quadrant: Quadrant | None = None,
+        include_closed: bool = False,
+        ids: Sequence[int] | None = None,
+        *,
+        refresh: bool = True,
     ) -> list[ItemView]:
-        """Items with their placements, ordered by quadrant then how pressing they are."""
-        self.refresh()
+        """Items with their placements, ordered by quadrant then how pressing they are.
+
+        ``refresh=False`` skips applying due placement changes first (the window
+        does that itself at the moments they are due).
+        """
+        if refresh:
+            self.refresh()
         now = self.now()
-        with self.unit() as session:
+        with self.read_unit() as session:
             policy = self.policy_in(session)
             query = select(*_LIST_COLUMNS)
             if not include_closed:
@@ -507,7 +537,7 @@ class Service:
                 type_coerce(Item.created_at, BigInteger),
             )
         )
-        with self.unit() as session:
+        with self.read_unit() as session:
             return [(item_id, _QUADRANTS[q]) for item_id, q in session.execute(query)]
 
     def get(self, item_id: int) -> ItemView:
@@ -519,14 +549,14 @@ class Service:
 
     def entries(self, item_id: int) -> list[TimeEntryView]:
         """The time entries of an item, oldest first."""
-        with self.unit() as session:
+        with self.read_unit() as session:
             self._item(session, item_id)
             rows = session.scalars(select(TimeEntry).where(TimeEntry.item_id == item_id).order_by(TimeEntry.start))
             return [_entry_view(e) for e in rows]
 
     def history(self, item_id: int) -> list[TriageEvent]:
         """The triage log of an item, oldest first."""
-        with self.unit() as session:
+        with self.read_unit() as session:
             self._item(session, item_id)
             rows = session.scalars(select(TriageLog).where(TriageLog.item_id == item_id).order_by(TriageLog.at, TriageLog.id))
             return [
@@ -544,7 +574,7 @@ class Service:
 
     def draft_of(self, item_id: int) -> ItemDraft:
         """The editable fields of an item, to change and pass to ``edit``."""
-        with self.unit() as session:
+        with self.read_unit() as session:
             item = self._item(session, item_id)
             return ItemDraft(**{f.name: getattr(item, f.name) for f in fields(ItemDraft)})
 
@@ -794,7 +824,7 @@ class Service:
 
     def running(self) -> TimeEntryView | None:
         """The running timer, if any."""
-        with self.unit() as session:
+        with self.read_unit() as session:
             entry = session.scalar(select(TimeEntry).where(TimeEntry.end.is_(None)).order_by(TimeEntry.start.desc()).limit(1))
             return _entry_view(entry) if entry else None
 
@@ -869,7 +899,7 @@ class Service:
 
     def incidents(self, start: datetime, end: datetime) -> list[IncidentSummary]:
         """Incidents that started in [start, end), oldest first."""
-        with self.unit() as session:
+        with self.read_unit() as session:
             rows = session.scalars(
                 select(Incident).where(Incident.started_at >= start, Incident.started_at < end).order_by(Incident.started_at)
             )

@@ -1,9 +1,75 @@
-"""Commands: backup, restore."""
+"""Commands: backup, restore.
+
+Neither opens the database through ``Service.open``: ``restore`` must work on a
+file the start-up check refuses, and ``backup`` copies the file as it is.
+"""
 
 from __future__ import annotations
 
+import argparse
+from datetime import datetime
+from pathlib import Path
 from typing import Any
+
+from ..backup import backup_dir, backup_now, describe, list_backups, newest_good_backup, restore
+from ..db import resolve_location
+from ..domain import InputError
+from ..lock import AlreadyRunningError, InstanceLock
 
 
 def register(sub: Any) -> None:
-    """Add the commands of this module to the sub-parser set."""
+    """Add the backup and restore commands."""
+    p = sub.add_parser("backup", help="make a verified backup now and print its path (--list: show the backups)")
+    p.add_argument("--list", action="store_true", help="list the backups, newest first, and where they live")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="put a backup back (the current file is kept aside); asks nothing")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("file", nargs="?", metavar="FILE", help="a backup file (see: prioritizer backup --list)")
+    which.add_argument("--latest", action="store_true", help="the newest backup that verifies")
+    p.set_defaults(func=cmd_restore)
+
+
+def cmd_backup(args: argparse.Namespace, now: datetime | None) -> int:
+    """Back up now, or list the backups."""
+    location = resolve_location(args.db)
+    if args.list:
+        backups = list_backups(location)
+        print(f"backups of {location} in {backup_dir(location)}:")
+        if not backups:
+            print("  none yet (one is made automatically when the data changed and 6 hours passed, and before every upgrade)")
+        for info in backups:
+            print("  " + describe(info))
+        return 0
+    print(backup_now(location, "manual"))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, now: datetime | None) -> int:
+    """Restore a backup in place of the database."""
+    location = resolve_location(args.db)
+    if args.latest:
+        info = newest_good_backup(location)
+        if info is None:
+            raise InputError(f"there is no good backup of {location} to restore (looked in {backup_dir(location)})")
+        source = info.path
+    elif args.file:
+        source = Path(args.file).expanduser()
+        if not source.is_file():
+            raise InputError(f"no backup file at {args.file!r} (see: prioritizer backup --list)")
+    else:
+        raise InputError("name a backup FILE or use --latest (see: prioritizer backup --list)")
+    lock = InstanceLock(location)
+    try:
+        # The window must not have the file open while it is replaced.
+        lock.acquire()
+    except AlreadyRunningError as exc:
+        raise RuntimeError(f"{exc}: close the window, then restore") from None
+    try:
+        result = restore(location, source)
+    finally:
+        lock.release()
+    print(f"restored {result.restored_from}")
+    if result.kept_aside is not None:
+        print(f"the previous file is kept at {result.kept_aside}")
+    return 0

@@ -1,0 +1,224 @@
+"""Backups: verified copies, when they happen, rotation, restore, the commands, owner-only files."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from prioritizer import backup as bk
+from prioritizer.cli import main
+from prioritizer.db import DB_FILENAME
+from prioritizer.services import ItemDraft, Service
+
+from .conftest import NOW
+
+
+def _titles(path: Path) -> list[str]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return [r[0] for r in conn.execute("SELECT title FROM items ORDER BY id")]
+    finally:
+        conn.close()
+
+
+def _filled(db_path: Path, *titles: str) -> Service:
+    svc = Service.open(str(db_path), now=NOW)
+    for title in titles:
+        svc.add(ItemDraft(title=title))
+    return svc
+
+
+def test_backup_is_a_verified_owner_only_copy(db_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        svc = _filled(db_path, "Alpha", "Beta")
+        path = bk.backup_now(str(db_path), "manual")
+        svc.add(ItemDraft(title="After the backup"))
+        svc.close()
+    finally:
+        os.umask(old)
+    assert path.parent == db_path.parent / f"{db_path.name}.backups"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert _titles(path) == ["Alpha", "Beta"]
+    assert bk.verify_backup(path) == 1
+    # A backup is one self-contained file: no WAL next to it.
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+    info = bk.list_backups(str(db_path))
+    assert [b.path for b in info] == [path] and info[0].reason == "manual"
+
+
+def test_default_database_backs_up_into_the_data_folder() -> None:
+    import platformdirs
+
+    svc = Service.open(None, now=NOW)
+    svc.add(ItemDraft(title="x"))
+    svc.close()
+    path = bk.backup_now(str(platformdirs.user_data_path("prioritizer") / DB_FILENAME))
+    assert path.parent == platformdirs.user_data_path("prioritizer") / "backups"
+
+
+def test_automatic_backup_only_when_changed_and_due(db_path: Path) -> None:
+    svc = Service.open(str(db_path), now=NOW)
+    loc = str(db_path)
+    t0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    assert bk.maybe_backup(loc, t0) is None  # empty database: nothing to protect
+    svc.add(ItemDraft(title="One"))
+    first = bk.maybe_backup(loc, t0)
+    assert first is not None
+    svc.add(ItemDraft(title="Two"))
+    assert bk.maybe_backup(loc, t0 + timedelta(hours=5)) is None  # changed, but too soon
+    second = bk.maybe_backup(loc, t0 + timedelta(hours=6, minutes=1))
+    assert second is not None and _titles(second) == ["One", "Two"]
+    assert bk.maybe_backup(loc, t0 + timedelta(hours=20)) is None  # due, but unchanged
+    # A change that does not touch items (stopping a timer) still counts.
+    svc.start_timer(1)
+    assert bk.maybe_backup(loc, t0 + timedelta(hours=21)) is not None
+    svc.close()
+
+
+def test_service_open_makes_the_automatic_backup(db_path: Path) -> None:
+    _filled(db_path, "Keep me").close()
+    assert bk.list_backups(str(db_path)) == []
+    Service.open(str(db_path), now=NOW).close()
+    backups = bk.list_backups(str(db_path))
+    assert len(backups) == 1 and backups[0].reason == "auto"
+    Service.open(str(db_path), now=NOW).close()
+    assert len(bk.list_backups(str(db_path))) == 1  # not due again
+
+
+def test_rotation_keeps_recent_daily_weekly_and_pre_migration(db_path: Path) -> None:
+    _filled(db_path, "x").close()
+    loc = str(db_path)
+    start = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
+    # Two backups a day for 45 days, without rotating, plus one pre-migration one.
+    for day in range(45):
+        for hour in (0, 12):
+            bk.backup_now(loc, "auto", start + timedelta(days=day, hours=hour), rotate_after=False)
+    pre = bk.backup_now(loc, "pre-migration-v1", start + timedelta(days=1), rotate_after=False)
+    newest = bk.backup_now(loc, "manual", start + timedelta(days=45))
+    kept = bk.list_backups(loc)
+    kept_paths = {b.path for b in kept}
+    assert pre in kept_paths and newest in kept_paths
+    regular = [b for b in kept if not b.reason.startswith("pre-migration")]
+    days = {b.taken_at.date() for b in regular}
+    weeks = {b.taken_at.isocalendar()[:2] for b in regular}
+    assert len(days) >= 7
+    assert len(weeks) == 5
+    assert len(regular) <= bk.KEEP_NEWEST + bk.KEEP_DAILY + bk.KEEP_WEEKLY
+    # The 7 newest days each keep their newest backup.
+    last_days = sorted(days, reverse=True)[:7]
+    assert last_days == [(start + timedelta(days=45 - n)).date() for n in range(7)]
+    for b in kept:
+        assert bk.verify_backup(b.path) == 1
+
+
+def test_a_backup_that_fails_verification_rotates_nothing_out(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _filled(db_path, "x").close()
+    loc = str(db_path)
+    start = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
+    for day in range(30):
+        bk.backup_now(loc, "auto", start + timedelta(days=day), rotate_after=False)
+    before = {b.path for b in bk.list_backups(loc)}
+
+    def broken(path: Path) -> int:
+        raise bk.BackupError("simulated: the copy does not verify")
+
+    monkeypatch.setattr(bk, "verify_backup", broken)
+    with pytest.raises(bk.BackupError, match="does not verify"):
+        bk.backup_now(loc, "auto", start + timedelta(days=40))
+    assert {b.path for b in bk.list_backups(loc)} == before  # nothing rotated, bad copy removed
+
+
+def test_restore_keeps_the_current_file_aside(db_path: Path) -> None:
+    svc = _filled(db_path, "Before")
+    good = bk.backup_now(str(db_path))
+    svc.add(ItemDraft(title="Oops"))
+    svc.close()
+    result = bk.restore(str(db_path), good)
+    assert result.kept_aside is not None and ".before-restore-" in result.kept_aside.name
+    assert _titles(result.kept_aside) == ["Before", "Oops"]
+    assert stat.S_IMODE(result.kept_aside.stat().st_mode) == 0o600
+    svc = Service.open(str(db_path), now=NOW)
+    assert [v.title for v in svc.list_items()] == ["Before"]
+    svc.close()
+
+
+def test_restore_refuses_a_damaged_backup_and_changes_nothing(db_path: Path, tmp_path: Path) -> None:
+    _filled(db_path, "Precious").close()
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"SQLite format 3\x00" + os.urandom(8192))
+    before = db_path.read_bytes()
+    with pytest.raises(bk.BackupError):
+        bk.restore(str(db_path), bad)
+    assert db_path.read_bytes() == before
+    assert main(["--db", str(db_path), "restore", str(bad)]) == 1
+
+
+def test_backup_and_restore_commands(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(db_path)
+    assert main(["--db", db, "add", "First"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "backup"]) == 0
+    path = Path(capsys.readouterr().out.strip())
+    assert path.is_file() and _titles(path) == ["First"]
+    assert main(["--db", db, "backup", "--list"]) == 0
+    listing = capsys.readouterr().out
+    assert str(path) in listing and "manual" in listing and str(path.parent) in listing
+    assert main(["--db", db, "add", "Second"]) == 0
+    assert main(["--db", db, "restore", "--latest"]) == 0
+    out = capsys.readouterr().out
+    assert "restored" in out and "kept at" in out
+    assert _titles(db_path) == ["First"]
+    assert main(["--db", db, "restore", str(path)]) == 0
+    assert main(["--db", db, "restore"]) == 2
+    assert main(["--db", db, "restore", "/no/such/backup.sqlite3"]) == 2
+    err = capsys.readouterr().err
+    assert "name a backup FILE or use --latest" in err and "no backup file" in err
+
+
+def test_restore_latest_without_backups_is_a_clear_error(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(db_path), "list"]) == 0
+    assert main(["--db", str(db_path), "restore", "--latest"]) == 2
+    assert "no good backup" in capsys.readouterr().err
+
+
+def test_backup_when_the_disk_is_full_keeps_older_backups(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    svc = _filled(db_path, "x")
+    first = bk.backup_now(str(db_path))
+
+    def full(source: Path, target: Path) -> None:
+        target.write_bytes(b"half")
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(bk, "_copy", full)
+    with pytest.raises(bk.BackupError, match="the disk is full"):
+        bk.backup_now(str(db_path), now=datetime.now(UTC) + timedelta(days=3))
+    assert [b.path for b in bk.list_backups(str(db_path))] == [first]
+    assert not list(first.parent.glob(".partial-*"))
+    svc.close()
+
+
+def test_window_menu_entry_backs_up_now(qtbot: object, db_path: Path) -> None:
+    from PySide6.QtWidgets import QMainWindow
+
+    from prioritizer.ui.recovery import DataSafety
+
+    _filled(db_path, "From the window").close()
+    window = QMainWindow()
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    file_menu = window.menuBar().addMenu("&File")
+    file_menu.addAction("&Quick add")
+    file_menu.addAction("&Quit")
+    safety = DataSafety(window, str(db_path))
+    texts = [a.text() for a in file_menu.actions()]
+    assert texts == ["&Quick add", "Back up &now", "Show &backups…", "", "&Quit"]
+    path = safety.back_up_now()
+    assert path and _titles(Path(path)) == ["From the window"]
+    assert "Backed up and verified" in window.statusBar().currentMessage()
+    assert safety.timer.isActive()

@@ -1,0 +1,173 @@
+"""Migrations: every released schema moves forward with all rows intact; a newer one is refused untouched.
+
+``tests/fixtures/schema_v<N>.sqlite3`` is a real database of each released schema
+(made by ``tests/fixtures/make_fixtures.py``). Until a second version exists, a
+fake migration 2 staged in the test proves the mechanism: backup first, rows kept,
+a failed step rolls back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, text
+
+from prioritizer import backup as bk
+from prioritizer import db
+from prioritizer.cli import main
+from prioritizer.services import Service
+
+from .conftest import NOW
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TABLES = ("items", "time_entries", "triage_log", "settings", "incidents")
+
+
+def _dump(path: Path) -> dict[str, list[dict[str, object]]]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        return {t: [dict(r) for r in conn.execute(f"SELECT * FROM {t} ORDER BY rowid")] for t in TABLES}
+    finally:
+        conn.close()
+
+
+def _version(path: Path) -> int:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return int(conn.execute("SELECT value FROM settings WHERE key='schema_version'").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _columns(path: Path, table: str) -> set[str]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+    finally:
+        conn.close()
+
+
+def _fixture_copy(version: int, target: Path) -> Path:
+    shutil.copyfile(FIXTURES / f"schema_v{version}.sqlite3", target)
+    target.chmod(0o600)
+    return target
+
+
+def _fixtures() -> list[int]:
+    return sorted(int(p.stem.split("_v")[1]) for p in FIXTURES.glob("schema_v*.sqlite3"))
+
+
+def test_every_released_schema_has_a_fixture() -> None:
+    assert _fixtures() == list(range(1, db.SCHEMA_VERSION + 1)), "add tests/fixtures/schema_vN.sqlite3 for each new schema version"
+
+
+@pytest.mark.parametrize("version", _fixtures())
+def test_fixture_migrates_forward_with_all_rows(version: int, db_path: Path) -> None:
+    _fixture_copy(version, db_path)
+    before = _dump(db_path)
+    assert all(before[t] for t in TABLES), "the fixture should have rows in every table"
+    Service.open(str(db_path), now=NOW).close()
+    after = _dump(db_path)  # before any use: reading items re-places them at NOW, a legitimate change
+    svc = Service.open(str(db_path), now=NOW)
+    views = svc.list_items(include_closed=True)
+    running = svc.running()
+    svc.close()
+    assert _version(db_path) == db.SCHEMA_VERSION
+    for table in TABLES:
+
+        def data(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+            return [r for r in rows if r.get("key") != "schema_version"]
+
+        old_rows = data(before[table])
+        kept = [{k: r[k] for k in old} for r, old in zip(data(after[table]), old_rows, strict=True)]
+        assert kept == old_rows, table
+    assert len(views) == len(before["items"])
+    assert running is not None and any(r["end"] is None for r in before["time_entries"])
+
+
+@pytest.fixture
+def fake_v2(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """Stage a schema version 2 that adds a column; yields the versions it ran from."""
+    ran: list[int] = []
+
+    def add_colour(conn: Connection) -> None:
+        ran.append(1)
+        conn.execute(text("ALTER TABLE items ADD COLUMN colour TEXT NOT NULL DEFAULT ''"))
+        conn.execute(text("UPDATE items SET colour = 'red' WHERE kind = 'escalation'"))
+
+    monkeypatch.setattr(db, "SCHEMA_VERSION", db.SCHEMA_VERSION + 1)
+    monkeypatch.setitem(db.MIGRATIONS, db.SCHEMA_VERSION, add_colour)
+    yield ran
+
+
+def test_migration_backs_up_first_and_keeps_every_row(fake_v2: list[int], db_path: Path) -> None:
+    _fixture_copy(1, db_path)
+    before = _dump(db_path)
+    Service.open(str(db_path), now=NOW).close()
+    assert fake_v2 == [1]
+    assert _version(db_path) == 2
+    assert "colour" in _columns(db_path, "items")
+    after = _dump(db_path)
+    for table in TABLES:
+        rows = [{k: v for k, v in r.items() if k != "colour"} for r in after[table]]
+        expected = [r if not (table == "settings" and r["key"] == "schema_version") else {**r, "value": "2"} for r in before[table]]
+        assert rows == expected, table
+    pre = [b for b in bk.list_backups(str(db_path)) if b.reason == "pre-migration-v1"]
+    assert len(pre) == 1
+    assert bk.verify_backup(pre[0].path) == 1
+    assert _dump(pre[0].path) == before
+    svc = Service.open(str(db_path), now=NOW)
+    assert len(svc.list_items(include_closed=True)) == len(before["items"])
+    svc.close()
+
+
+def test_a_failed_migration_step_leaves_the_old_version_intact(monkeypatch: pytest.MonkeyPatch, db_path: Path) -> None:
+    def half(conn: Connection) -> None:
+        conn.execute(text("ALTER TABLE items ADD COLUMN colour TEXT"))
+        conn.execute(text("UPDATE items SET title = 'CLOBBERED'"))
+        raise RuntimeError("simulated failure in the middle of a migration")
+
+    monkeypatch.setattr(db, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(db.MIGRATIONS, 2, half)
+    _fixture_copy(1, db_path)
+    before = _dump(db_path)
+    with pytest.raises(RuntimeError, match="simulated"):
+        Service.open(str(db_path), now=NOW)
+    assert _version(db_path) == 1 and "colour" not in _columns(db_path, "items")
+    assert _dump(db_path) == before
+
+
+def test_no_backup_no_migration(fake_v2: list[int], monkeypatch: pytest.MonkeyPatch, db_path: Path) -> None:
+    def full(source: Path, target: Path) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(bk, "_copy", full)
+    _fixture_copy(1, db_path)
+    before = _dump(db_path)
+    with pytest.raises(bk.BackupError, match="disk is full"):
+        Service.open(str(db_path), now=NOW)
+    assert fake_v2 == [] and _version(db_path) == 1 and _dump(db_path) == before
+
+
+def test_a_newer_database_is_refused_and_not_changed(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _fixture_copy(db.SCHEMA_VERSION, db_path)
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE settings SET value = ? WHERE key = 'schema_version'", (str(db.SCHEMA_VERSION + 1),))
+    conn.commit()
+    conn.close()  # last connection: checkpointed, no WAL left
+    digest = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    with pytest.raises(db.SchemaTooNewError, match="newer than this Prioritizer"):
+        Service.open(str(db_path), now=NOW)
+    assert main(["--db", str(db_path), "list"]) == 1
+    assert "upgrade Prioritizer" in capsys.readouterr().err
+    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == digest
+    # Its backups are not offered to this version either.
+    with pytest.raises(bk.BackupError, match="newer"):
+        bk.backup_now(str(db_path))
+    assert bk.list_backups(str(db_path)) == []
