@@ -336,7 +336,8 @@ def m_balance(ctx: Context, span: str) -> list[Figure]:
                    "s", sample, target_kind="max", target=target, note=note)]
 
 
-YEAR_REVIEW_FUNCTIONS = ("build_year_review", "year_review", "review_year", "build_range_review", "review_range")
+# Called as fn(service, first_day, last_day): prioritizer.review.build_review_range is the year review (one call).
+YEAR_REVIEW_FUNCTIONS = ("build_review_range", "build_range_review", "review_range")
 
 
 def m_review(ctx: Context, span: str) -> list[Figure]:

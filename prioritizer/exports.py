@@ -334,7 +334,7 @@ td.n,th.n{text-align:right}.empty{color:#888;font-style:italic}
 
 def review_html(review: Review) -> str:
     """The review as a self-contained HTML page (inline CSS and SVG, every user text escaped)."""
-    from .review import review_charts_data, review_tables
+    from .review import review_charts_data, review_tables, section_title
 
     tz = review.tz
     charts = review_charts_data(review)
@@ -370,7 +370,7 @@ def review_html(review: Review) -> str:
     for title, header, body in review_tables(review):
         if title in ("Time by quadrant", "Time by kind", "Time by day", "Proactive share by week"):
             continue  # shown as charts above
-        out.append(f"<h2>{_e(title)}</h2>")
+        out.append(f"<h2>{_e(section_title(review, title, body))}</h2>")  # with its count, e.g. of a capped list
         if not body:
             out.append("<p class='empty'>Nothing this week.</p>")
             continue

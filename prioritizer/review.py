@@ -17,6 +17,18 @@
 
 "End of the week" is the earlier of the week's end and now, so the review of
 the current week is a progress report and a past week reads as it was closed.
+
+``build_review_range(service, start, end)`` (and ``build_year_review(service,
+year)``) give the same content for any range of days, e.g. a year, in one pass:
+one ``balance`` over the range, one ``minutes_by_item``, and a few SQL queries
+for the lists. Lists that can hold thousands of rows (what carries over, what
+is delegated; for a range also done and aged into crisis) show at most
+``LIST_ROWS`` rows and keep their full count (``Review.carry_over_count`` ...,
+``section_title``).
+
+Speed: ``Service.refresh`` runs once per review (the balance calls skip it);
+counts and capped lists are computed in SQL from plain columns, never from ORM
+objects.
 ``review_to_json``, ``review_tables`` and ``review_text`` give the same content to
 the command line and the exports; the window and the PDF draw it.
 """
@@ -28,16 +40,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import BigInteger, and_, case, func, or_, select, type_coerce
+from sqlalchemy.orm import Session
 
-from .balance import Balance, minutes_by_item, week_range, weekly_trend
+from .balance import Balance, balance, minutes_by_item, week_range, weekly_trend
 from .clock import day_bounds, to_local
 from .domain import Actor, IncidentSummary, Kind, Quadrant, Status
 from .humanize import minutes_text
-from .models import Item, TriageLog
+from .models import Item, TriageLog, from_micros, to_micros
 from .services import Service
 
 __all__ = [
+    "LIST_ROWS",
     "PREVIOUS_WEEKS",
     "REPEAT_ESCALATIONS",
     "TOP_ITEMS",
@@ -51,18 +65,27 @@ __all__ = [
     "TopItem",
     "WeekShare",
     "build_review",
+    "build_review_range",
+    "build_year_review",
     "review_charts_data",
     "review_tables",
+    "section_title",
     "review_text",
     "review_to_json",
 ]
 
 TOP_ITEMS = 10
+# The review lists at most this many rows of what carries over and what is
+# delegated (a busy backlog holds thousands); the full counts are kept.
+LIST_ROWS = 15
+DAY_US = 86_400_000_000
 PREVIOUS_WEEKS = 4
 # Three escalations from one customer in one week is a pattern, not bad luck.
 REPEAT_ESCALATIONS = 3
 # A delegated item older than this is flagged in the headlines.
 STALE_DELEGATION_DAYS = 7
+# A range review (a year) names at most this many repeat-escalation customers in its headlines.
+RANGE_ESCALATION_HEADLINES = 3
 QUADRANT_RANK = {q: i for i, q in enumerate(Quadrant)}
 
 
@@ -164,8 +187,13 @@ class Review:
         start / end: the week as UTC instants [start, end).
         as_of: the end of the week, or now for the current week.
         balance: time by quadrant, kind and day (from ``balance``).
-        trend: the four previous weeks and this one, oldest first.
+        trend: the four previous weeks and this one, oldest first (a range review:
+            each week of the range).
         headlines: the few sentences a manager should read first.
+        period: "week", "year" or "period" (a range review of other length).
+        done_total / carry_over_total / aged_total / delegated_open_total: the full
+            counts of lists that may show only their first rows (see ``LIST_ROWS``).
+        stale_delegated: delegated items open for STALE_DELEGATION_DAYS or more.
     """
 
     week_start: date
@@ -186,10 +214,45 @@ class Review:
     escalations: tuple[CustomerEscalations, ...]
     incidents: tuple[IncidentSummary, ...]
     headlines: tuple[str, ...]
+    period: str = "week"
+    done_total: int = 0
+    carry_over_total: int = 0
+    aged_total: int = 0
+    delegated_open_total: int = 0
+    stale_delegated: int = 0
+
+    @property
+    def done_count(self) -> int:
+        """How many items were done in the period (the list may show fewer)."""
+        return max(self.done_total, len(self.done))
+
+    @property
+    def carry_over_count(self) -> int:
+        """How many items carry over (the list shows at most ``LIST_ROWS``)."""
+        return max(self.carry_over_total, len(self.carry_over))
+
+    @property
+    def aged_count(self) -> int:
+        """How many items aged into crisis in the period (the list may show fewer)."""
+        return max(self.aged_total, len(self.aged_into_crisis))
+
+    @property
+    def delegated_open_count(self) -> int:
+        """How many delegated items are still open (the list shows at most ``LIST_ROWS``)."""
+        return max(self.delegated_open_total, len(self.delegated_open))
+
+    @property
+    def title(self) -> str:
+        """'Weekly review', 'Year review' or 'Review'."""
+        return {"week": "Weekly review", "year": "Year review"}.get(self.period, "Review")
 
     @property
     def label(self) -> str:
-        """'Week 47, 16-22 Nov 2026'."""
+        """'Week 47, 16-22 Nov 2026'; 'Year 2025'; '01 Jan - 31 Mar 2025'."""
+        if self.period == "year":
+            return f"Year {self.week_start.year}"
+        if self.period != "week":
+            return f"{self.week_start:%d %b %Y} - {self.week_end:%d %b %Y}"
         iso_week = self.week_start.isocalendar().week
         if self.week_start.month == self.week_end.month:
             span = f"{self.week_start.day}-{self.week_end.day} {self.week_end:%b %Y}"
@@ -238,80 +301,188 @@ def _week_share(week_start: date, bal: Balance) -> WeekShare:
     return WeekShare(week_start, bal.proactive_share if total > 0 else None, total, bal.proactive_minutes)
 
 
-def build_review(service: Service, week_of: date) -> Review:
-    """The review of the local week holding ``week_of``."""
+def build_review(service: Service, week_of: date, *, rows: int | None = LIST_ROWS) -> Review:
+    """The review of the local week holding ``week_of``.
+
+    ``rows`` caps the lists that grow with the whole backlog (what carries over,
+    what is delegated and still open); their full counts are kept in the review.
+    ``None`` lists everything. Done and aged-into-crisis are listed in full.
+    """
     first, last = week_range(week_of)
+    service.refresh()  # once: the balance calls below skip it
+    trend_rows = weekly_trend(service, week_of, weeks=PREVIOUS_WEEKS + 1, refresh=False)
+    bal = trend_rows[-1][1]
+    trend = tuple(_week_share(week, b) for week, b in trend_rows)
+    return _build_review(service, first, last, bal, trend, "week", rows, None)
+
+
+def build_review_range(service: Service, start: date, end: date, *, rows: int | None = LIST_ROWS) -> Review:
+    """The review of the local days ``start`` to ``end`` (both included), e.g. a year.
+
+    The same content as the weekly review, aggregated over the whole range in a
+    few SQL queries; the trend is the proactive share of each week of the range
+    (weeks cut at the range's ends). ``rows`` caps every item list (done, carries
+    over, aged into crisis, delegated); the full counts are kept in the review.
+    """
+    service.refresh()  # once: the balance calls below skip it
+    bal = balance(service, start, end, refresh=False)
+    return _build_review(service, start, end, bal, _range_trend(bal), _period_of(start, end), rows, rows)
+
+
+def build_year_review(service: Service, year: int, *, rows: int | None = LIST_ROWS) -> Review:
+    """The review of one calendar year (1 January to 31 December, local days)."""
+    return build_review_range(service, date(year, 1, 1), date(year, 12, 31), rows=rows)
+
+
+def _period_of(start: date, end: date) -> str:
+    if start.month == 1 and start.day == 1 and end == date(start.year, 12, 31):
+        return "year"
+    return "period"
+
+
+def _range_trend(bal: Balance) -> tuple[WeekShare, ...]:
+    """The proactive share of each (local) week of a balance's range, from its per-day figures."""
+    weeks: dict[date, list[float]] = {}
+    for day in bal.by_day:
+        begin = max(week_range(day.day)[0], bal.start)
+        slot = weeks.setdefault(begin, [0.0, 0.0])
+        slot[0] += day.total_minutes
+        slot[1] += day.proactive_minutes
+    return tuple(
+        WeekShare(begin, proactive / total if total > 0 else None, total, proactive) for begin, (total, proactive) in weeks.items()
+    )
+
+
+# Placement order of the carry-over list, in SQL: quadrant, dated first by due, then id.
+_QUADRANT_ORDER_SQL = case({q.value: i for q, i in QUADRANT_RANK.items()}, value=Item.quadrant, else_=len(QUADRANT_RANK))
+_US = BigInteger  # instants read as raw microseconds where only a few rows become datetimes
+
+
+def _build_review(
+    service: Service,
+    first: date,
+    last: date,
+    bal: Balance,
+    trend: tuple[WeekShare, ...],
+    period: str,
+    open_rows: int | None,
+    period_rows: int | None,
+) -> Review:
+    """Everything but the time figures, in a handful of SQL queries over one read transaction.
+
+    ``open_rows`` caps the backlog lists (carry over, delegated), ``period_rows``
+    the lists of the period (done, aged into crisis); None lists everything.
+    """
     tz = service.tz
     start = day_bounds(first, tz)[0]
     end = day_bounds(last, tz)[1]
-    trend_rows = weekly_trend(service, week_of, weeks=PREVIOUS_WEEKS + 1)  # refreshes placements too
-    bal = trend_rows[-1][1]
-    per_item = minutes_by_item(service, first, last)
+    per_item = minutes_by_item(service, first, last, refresh=False)
     minutes_of = {item_id: minutes for item_id, _, minutes in per_item}
     now = service.now()
     as_of = min(now, end)
-    with service.unit() as session:
-        done_rows = session.scalars(
-            select(Item).where(Item.status == Status.DONE.value, Item.closed_at >= start, Item.closed_at < end).order_by(Item.closed_at)
-        ).all()
+    as_of_us = to_micros(as_of)
+    with service.read_unit() as session:
+        # Done in the period: in full by closing time, or (capped) the ones that took the most time.
+        closed_us = type_coerce(Item.closed_at, _US)
+        done_where = (Item.status == Status.DONE.value, Item.closed_at >= start, Item.closed_at < end)
+        if period_rows is None:
+            done_ids = None
+            done_total = None
+        else:
+            keys = list(session.execute(select(Item.id, closed_us).where(*done_where)))
+            done_total = len(keys)
+            keys.sort(key=lambda r: (-minutes_of.get(r[0], 0.0), r[1], r[0]))
+            done_ids = [r[0] for r in keys[:period_rows]]
+        done_query = select(Item.id, Item.title, Item.kind, Item.quadrant, Item.closed_at).where(*done_where)
+        if done_ids is not None:
+            done_query = done_query.where(Item.id.in_(done_ids))
         done = tuple(
-            DoneItem(i.id, i.title, Kind(i.kind), Quadrant(i.quadrant), i.closed_at, minutes_of.get(i.id, 0.0))
-            for i in done_rows
-            if i.closed_at is not None
+            DoneItem(i, t, Kind(k), Quadrant(q), c, minutes_of.get(i, 0.0))
+            for i, t, k, q, c in session.execute(done_query.order_by(Item.closed_at, Item.id))
+            if c is not None
         )
-        # Open at the end of the week: created before it, not closed before it.
-        open_then = and_(
-            Item.created_at < as_of, or_(Item.closed_at.is_(None), Item.closed_at >= as_of), Item.status != Status.DROPPED.value
+        if done_total is None:
+            done_total = len(done)
+
+        # Open at the end of the period: created before it ended, not closed by then; meetings aside.
+        created_us = type_coerce(Item.created_at, _US)
+        open_then = (
+            created_us < as_of_us,
+            or_(Item.closed_at.is_(None), closed_us >= as_of_us),
+            Item.status != Status.DROPPED.value,
+            Item.kind != Kind.MEETING.value,
         )
-        # Plain columns, not ORM objects: a busy year carries over thousands of items.
-        carry_rows = session.execute(
-            select(Item.id, Item.title, Item.kind, Item.quadrant, Item.due, Item.delegated_to, Item.created_at).where(
-                open_then, Item.kind != Kind.MEETING.value
-            )
-        ).all()
-        carry = sorted(
-            (
-                CarryItem(i.id, i.title, Kind(i.kind), Quadrant(i.quadrant), i.due, i.delegated_to, _days(as_of - i.created_at))
-                for i in carry_rows
-            ),
-            key=lambda c: (QUADRANT_RANK[c.quadrant], c.due is None, c.due or as_of, c.id),
+        # One scan counts what carries over, what of it is delegated, and how much of that is stale.
+        age_days = (as_of_us - created_us) // DAY_US  # whole days in SQL (floor division), as _days
+        is_delegated = and_(Item.delegated_to.is_not(None), Item.delegated_to != "")
+        carry_total, delegated_total, stale = session.execute(
+            select(
+                func.count(),
+                func.coalesce(func.sum(case((is_delegated, 1), else_=0)), 0),
+                func.coalesce(func.sum(case((and_(is_delegated, age_days >= STALE_DELEGATION_DAYS), 1), else_=0)), 0),
+            ).where(*open_then)
+        ).one()
+        carry_query = (
+            select(Item.id, Item.title, Item.kind, Item.quadrant, Item.due, Item.delegated_to, Item.created_at)
+            .where(*open_then)
+            .order_by(_QUADRANT_ORDER_SQL, Item.due.is_(None), type_coerce(Item.due, _US), Item.id)
         )
-        delegated = sorted(
-            (
-                DelegatedItem(i.id, i.title, i.delegated_to, i.created_at, _days(as_of - i.created_at), Quadrant(i.quadrant), i.due)
-                for i in carry_rows
-                if i.delegated_to
-            ),
-            key=lambda d: (-d.age_days, d.id),
+        if open_rows is not None:
+            carry_query = carry_query.limit(open_rows)
+        carry = tuple(
+            CarryItem(i, t, Kind(k), Quadrant(q), due, who, _days(as_of - created))
+            for i, t, k, q, due, who, created in session.execute(carry_query)
         )
-        aged_rows = session.execute(
-            select(TriageLog.item_id, TriageLog.at, Item.title, Item.kind, Item.due, Item.status)
-            .join(Item, Item.id == TriageLog.item_id)
-            .where(
-                TriageLog.at >= start,
-                TriageLog.at < end,
-                TriageLog.actor == Actor.RULES.value,
-                TriageLog.from_quadrant == Quadrant.SCHEDULE.value,
-                TriageLog.to_quadrant == Quadrant.DO.value,
-            )
-            .order_by(TriageLog.at, TriageLog.id)
-        ).all()
-        aged: dict[int, AgedItem] = {}
-        for item_id, at, title, kind, due, status in aged_rows:
-            aged.setdefault(item_id, AgedItem(item_id, title, Kind(kind), at, due, Status(status)))
-        escalation_rows = session.scalars(
-            select(Item)
+
+        # Delegated and still open, oldest first; stale ones counted for the headline.
+        delegated_where = (*open_then, is_delegated)
+        delegated_query = (
+            select(Item.id, Item.title, Item.delegated_to, Item.created_at, Item.quadrant, Item.due)
+            .where(*delegated_where)
+            .order_by(age_days.desc(), Item.id)
+        )
+        if open_rows is not None:
+            delegated_query = delegated_query.limit(open_rows)
+        delegated = tuple(
+            DelegatedItem(i, t, who or "", created, _days(as_of - created), Quadrant(q), due)
+            for i, t, who, created, q, due in session.execute(delegated_query)
+        )
+
+        # Aged into crisis: the rules moved it from Schedule to Do inside the period (first time each).
+        aged_where = (
+            TriageLog.at >= start,
+            TriageLog.at < end,
+            TriageLog.actor == Actor.RULES.value,
+            TriageLog.from_quadrant == Quadrant.SCHEDULE.value,
+            TriageLog.to_quadrant == Quadrant.DO.value,
+        )
+        at_us = type_coerce(TriageLog.at, _US)
+        firsts = (
+            select(TriageLog.item_id.label("item_id"), func.min(at_us).label("at"), func.min(TriageLog.id).label("log_id"))
+            .where(*aged_where)
+            .group_by(TriageLog.item_id)
+            .subquery()
+        )
+        aged_total = session.scalar(select(func.count()).select_from(firsts)) or 0
+        aged_query = (
+            select(firsts.c.item_id, firsts.c.at, Item.title, Item.kind, Item.due, Item.status)
+            .join(Item, Item.id == firsts.c.item_id)
+            .order_by(firsts.c.at, firsts.c.log_id)
+        )
+        if period_rows is not None and aged_total > period_rows:
+            aged_query = aged_query.offset(aged_total - period_rows)  # the latest ones
+        aged = tuple(
+            AgedItem(item_id, title, Kind(kind), from_micros(at), due, Status(status))
+            for item_id, at, title, kind, due, status in session.execute(aged_query)
+        )
+
+        escalation_rows = session.execute(
+            select(Item.id, Item.customer, Item.severity, Item.key_customer, closed_us)
             .where(Item.kind == Kind.ESCALATION.value, Item.created_at >= start, Item.created_at < end)
-            .order_by(Item.created_at)
+            .order_by(Item.created_at, Item.id)
         ).all()
-        planned = session.execute(
-            select(Item.id, Item.title, Item.customer).where(
-                Item.status == Status.OPEN.value, Item.quadrant == Quadrant.SCHEDULE.value, Item.kind != Kind.ESCALATION.value
-            )
-        ).all()
-        escalations = _by_customer(escalation_rows, as_of, planned)
+        escalations = _by_customer(session, escalation_rows, as_of_us, period)
     incidents = tuple(service.incidents(start, end))
-    trend = tuple(_week_share(week, b) for week, b in trend_rows)
     review = Review(
         week_start=first,
         week_end=last,
@@ -325,32 +496,50 @@ def build_review(service: Service, week_of: date) -> Review:
         trend=trend,
         top_items=tuple(TopItem(i, t, m) for i, t, m in per_item[:TOP_ITEMS]),
         done=done,
-        carry_over=tuple(carry),
-        aged_into_crisis=tuple(aged.values()),
-        delegated_open=tuple(delegated),
+        carry_over=carry,
+        aged_into_crisis=aged,
+        delegated_open=delegated,
         escalations=escalations,
         incidents=incidents,
         headlines=(),
+        period=period,
+        done_total=done_total,
+        carry_over_total=carry_total,
+        aged_total=aged_total,
+        delegated_open_total=delegated_total,
+        stale_delegated=stale,
     )
     return _with_headlines(review)
 
 
-def _by_customer(rows: Sequence[Item], as_of: datetime, planned: Sequence[Any]) -> tuple[CustomerEscalations, ...]:
-    groups: dict[str, list[Item]] = {}
-    for item in rows:
-        groups.setdefault(item.customer or "(no customer)", []).append(item)
+def _by_customer(session: Session, rows: Sequence[Any], as_of_us: int, period: str) -> tuple[CustomerEscalations, ...]:
+    """Escalation rows (id, customer, severity, key_customer, closed_at micros) grouped per customer."""
+    groups: dict[str, list[Any]] = {}
+    for row in rows:
+        groups.setdefault(row[1] or "(no customer)", []).append(row)
+    planned: Sequence[Any] | None = None
     result = []
     for customer, items in groups.items():
-        severities = [i.severity for i in items if i.severity is not None]
+        severities = [sev for _, _, sev, _, _ in items if sev is not None]
         suggestion = None
         if len(items) >= REPEAT_ESCALATIONS and customer != "(no customer)":
+            if planned is None:  # read only when some customer escalated repeatedly
+                planned = session.execute(
+                    select(Item.id, Item.title, Item.customer)
+                    .where(
+                        Item.status == Status.OPEN.value,
+                        Item.quadrant == Quadrant.SCHEDULE.value,
+                        Item.kind != Kind.ESCALATION.value,
+                    )
+                    .order_by(Item.id)
+                ).all()
             needle = customer.casefold()
             already = next((p for p in planned if (p.customer or "").casefold() == needle or needle in p.title.casefold()), None)
             if already is not None:
-                suggestion = f"{len(items)} escalations this week; prevention work is planned: #{already.id} {already.title}"
+                suggestion = f"{len(items)} escalations this {period}; prevention work is planned: #{already.id} {already.title}"
             else:
                 suggestion = (
-                    f"{len(items)} escalations this week: schedule prevention work with {customer} "
+                    f"{len(items)} escalations this {period}: schedule prevention work with {customer} "
                     "(root-cause review, a call with their lead)"
                 )
         result.append(
@@ -358,9 +547,9 @@ def _by_customer(rows: Sequence[Item], as_of: datetime, planned: Sequence[Any]) 
                 customer=customer,
                 count=len(items),
                 worst_severity=min(severities) if severities else None,
-                key_customer=any(i.key_customer for i in items),
-                still_open=sum(1 for i in items if i.closed_at is None or i.closed_at >= as_of),
-                item_ids=tuple(i.id for i in items),
+                key_customer=any(bool(key) for _, _, _, key, _ in items),
+                still_open=sum(1 for _, _, _, _, closed in items if closed is None or closed >= as_of_us),
+                item_ids=tuple(i for i, _, _, _, _ in items),
                 suggestion=suggestion,
             )
         )
@@ -371,33 +560,37 @@ def _by_customer(rows: Sequence[Item], as_of: datetime, planned: Sequence[Any]) 
 def _with_headlines(review: Review) -> Review:
     from dataclasses import replace
 
+    period = review.period
     lines: list[str] = []
     share = review.proactive_share
     target = review.target_share
     if share is None:
-        lines.append("No time was tracked this week.")
+        lines.append(f"No time was tracked this {period}.")
     else:
         gap = (share - target) * 100
         verdict = "on target" if share >= target else f"{-gap:.0f} points below the target"
         line = f"Proactive work took {share * 100:.0f} % of the tracked time ({verdict} of {target * 100:.0f} %)"
-        previous = review.previous_average_share
+        previous = review.previous_average_share if period == "week" else None
         if previous is not None:
             line += f"; the {PREVIOUS_WEEKS} weeks before averaged {previous * 100:.0f} %"
         lines.append(line + ".")
-    if review.aged_into_crisis:
-        n = len(review.aged_into_crisis)
+    n = review.aged_count
+    if n:
         lines.append(
             f"{n} item{'s' if n != 1 else ''} aged into crisis: "
             f"waited in Schedule until the deadline made {'them' if n != 1 else 'it'} urgent."
         )
-    for customer in review.escalations:
-        if customer.suggestion:
-            lines.append(f"{customer.customer}: {customer.suggestion}.")
-    stale = [d for d in review.delegated_open if d.age_days >= STALE_DELEGATION_DAYS]
+    repeated = [c for c in review.escalations if c.suggestion]
+    shown = repeated if period == "week" else repeated[:RANGE_ESCALATION_HEADLINES]
+    for customer in shown:
+        lines.append(f"{customer.customer}: {customer.suggestion}.")
+    if len(repeated) > len(shown):
+        more = len(repeated) - len(shown)
+        lines.append(f"{more} more customer{'s' if more != 1 else ''} escalated {REPEAT_ESCALATIONS} times or more: see the escalations.")
+    stale = max(review.stale_delegated, sum(1 for d in review.delegated_open if d.age_days >= STALE_DELEGATION_DAYS))
     if stale:
         lines.append(
-            f"{len(stale)} delegated item{'s have' if len(stale) != 1 else ' has'} been open "
-            f"for {STALE_DELEGATION_DAYS} days or more: follow up."
+            f"{stale} delegated item{'s have' if stale != 1 else ' has'} been open for {STALE_DELEGATION_DAYS} days or more: follow up."
         )
     return replace(review, headlines=tuple(lines))
 
@@ -519,6 +712,11 @@ def review_to_json(review: Review) -> dict[str, Any]:
             for i in review.incidents
         ],
         "headlines": list(review.headlines),
+        "period": review.period,
+        "done_total": review.done_count,
+        "carry_over_total": review.carry_over_count,
+        "aged_into_crisis_total": review.aged_count,
+        "delegated_open_total": review.delegated_open_count,
     }
 
 
@@ -619,6 +817,23 @@ def review_tables(review: Review) -> list[Table]:
     return tables
 
 
+def section_title(review: Review, title: str, rows: Sequence[object], key: str | None = None) -> str:
+    """A table's heading with its count: 'Done (3)', or 'Carries over (1,834; first 15 shown)' for a capped list.
+
+    ``key`` is the table's title from ``review_tables`` when ``title`` is styled differently.
+    """
+    totals = {
+        "Done": review.done_count,
+        "Carries over": review.carry_over_count,
+        "Aged into crisis": review.aged_count,
+        "Delegated and still open": review.delegated_open_count,
+    }
+    total = totals.get(key or title, len(rows))
+    if total > len(rows):
+        return f"{title} ({total:,}; first {len(rows)} shown)"
+    return f"{title} ({len(rows)})"
+
+
 @dataclass(frozen=True)
 class ChartsData:
     """The numbers behind the review's charts (minutes), shared by HTML, the window and the PDF."""
@@ -646,7 +861,7 @@ def review_charts_data(review: Review) -> ChartsData:
 
 def review_text(review: Review) -> str:
     """The plain-text summary printed by ``prioritizer review``."""
-    out = [f"Weekly review - {review.label}", ""]
+    out = [f"{review.title} - {review.label}", ""]
     out.extend(review.headlines)
     out.append("")
     total = review.total_minutes
@@ -656,7 +871,7 @@ def review_text(review: Review) -> str:
     )
     for title, header, rows in review_tables(review):
         out.append("")
-        out.append(f"{title.upper()} ({len(rows)})")
+        out.append(section_title(review, title.upper(), rows, title))
         if not rows:
             out.append("  nothing")
             continue

@@ -19,10 +19,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import BigInteger, and_, or_, select, type_coerce
 
 from . import rules
 from .clock import day_bounds, local_date
-from .domain import ItemFacts, ItemView, Kind, Quadrant, Status
+from .domain import Importance, ItemFacts, ItemView, Kind, Policy, Quadrant, Status
+from .models import EPOCH, Item, to_micros
 from .services import Service
 
 __all__ = [
@@ -42,6 +46,10 @@ DEFAULT_ESTIMATE_MINUTES = 30
 # A gap shorter than this is not a block anyone can do focused work in.
 MIN_FREE_BLOCK_MINUTES = 30
 MAX_FREE_BLOCKS = 4
+# A meeting without an end is drawn 30 minutes long.
+MEETING_DEFAULT_MINUTES = 30
+# Schedule items get full views (estimate, minutes spent) this many at a time, most pressing first.
+SCHEDULE_BATCH = 24
 
 
 @dataclass(frozen=True)
@@ -225,69 +233,176 @@ def _plan_item(view: ItemView, quadrant: Quadrant, reason: str) -> PlanItem:
     )
 
 
+def _us(value: int | None) -> datetime | None:
+    return None if value is None else EPOCH + timedelta(microseconds=value)
+
+
+# Instants come out as raw microseconds (no per-value type processing) and become datetimes in _row_facts.
+_PLAN_COLUMNS = (
+    Item.id,
+    Item.kind,
+    Item.title,
+    Item.importance,
+    type_coerce(Item.due, BigInteger),
+    Item.strategic,
+    Item.severity,
+    Item.key_customer,
+    type_coerce(Item.start, BigInteger),
+    type_coerce(Item.end, BigInteger),
+    type_coerce(Item.created_at, BigInteger),
+    Item.pinned_quadrant,
+    type_coerce(Item.pinned_at, BigInteger),
+    Item.status,
+    Item.quadrant,
+    type_coerce(Item.placed_at, BigInteger),
+    type_coerce(Item.changes_at, BigInteger),
+    Item.skipped,
+)
+
+
+_KINDS = {k.value: k for k in Kind}
+_IMPORTANCES = {i.value: i for i in Importance}
+_QUADRANTS = {q.value: q for q in Quadrant}
+_STATUSES = {s.value: s for s in Status}
+
+
+def _row_facts(row: Any) -> ItemFacts:
+    (_, kind, title, importance, due, strategic, severity, key_customer, start, end, created_at, pinned_q, pinned_at,
+     status, *_rest) = row  # fmt: skip
+    return ItemFacts(
+        kind=_KINDS[kind],
+        title=title,
+        importance=_IMPORTANCES[importance],
+        due=_us(due),
+        strategic=bool(strategic),
+        severity=severity,
+        key_customer=bool(key_customer),
+        start=_us(start),
+        end=_us(end),
+        created_at=_us(created_at),
+        pinned_quadrant=_QUADRANTS[pinned_q] if pinned_q else None,
+        pinned_at=_us(pinned_at),
+        status=_STATUSES[status],
+    )
+
+
+def _placement_at(row: Any, facts: ItemFacts, reference: datetime, ref_us: int, policy: Policy) -> tuple[Quadrant, datetime | None]:
+    """(quadrant, changes_at) at ``reference``: the placement cache when it holds then, else the rules.
+
+    The cache (``Item.quadrant``/``changes_at``, written by the rules at ``placed_at``)
+    holds from ``placed_at`` until ``changes_at``; outside that the rules decide.
+    """
+    placed_at, changes_at = row[15], row[16]
+    if placed_at is not None and placed_at <= ref_us and (changes_at is None or changes_at > ref_us):
+        return _QUADRANTS[row[14]], _us(changes_at)
+    placement = rules.place(facts, reference, policy)
+    return placement.quadrant, placement.changes_at
+
+
 def plan_day(service: Service, day: date | None = None) -> DayPlan:
     """The plan of a local day (default: today) as of the service's clock.
 
     For today, capacity counts from now; for a later day the items are placed
     as the rules will place them when that working day starts.
+
+    Cheap with a large database: due placement changes are applied first
+    (``Service.refresh``), then only the day's meetings and the open items that
+    can matter (Do or Schedule, or changing before the forecast horizon, or whose
+    cached placement does not hold at the planned moment) are read, as plain
+    columns; full views (minutes spent) are built only for the Do items and the
+    Schedule items tried for the free blocks.
     """
+    service.refresh()
     now = service.now()
     tz = service.tz
     today = local_date(now, tz)
     day = day or today
-    policy = service.policy()
-    working_day = day.isoweekday() in policy.work_days
     day_start, day_end = day_bounds(day, tz)
-    # Working hours as local wall-clock times (a DST day keeps 09:00-17:00).
-    start_minute = policy.work_start_minute
-    work_start = datetime.combine(day, time(start_minute // 60, start_minute % 60), tzinfo=tz).astimezone(day_start.tzinfo)
-    end_minute = min(policy.work_end_minute, 24 * 60 - 1)
-    work_end = datetime.combine(day, time(end_minute // 60, end_minute % 60), tzinfo=tz).astimezone(day_start.tzinfo)
-    if not working_day:
-        work_end = work_start
-    # "As of" moment: now for today (and past days), the start of work for a later day.
-    reference = now if day <= today else min(work_start, day_start + timedelta(hours=12))
-    window_start = min(max(work_start, now), work_end) if day == today else (work_end if day < today else work_start)
-
-    views = service.list_items(include_closed=True)
-    meetings: list[MeetingSlot] = []
-    do_items: list[PlanItem] = []
-    schedule: list[ItemView] = []
-    forecast: list[ForecastItem] = []
     forecast_until = day_bounds(day + timedelta(days=1), tz)[1]
-    for view in views:
-        if view.kind is Kind.MEETING and view.start is not None:
-            end = view.end or view.start + timedelta(minutes=30)
-            if view.start < day_end and end > day_start and view.status is not Status.DROPPED and not _is_skipped(service, view):
-                meetings.append(MeetingSlot(view.id, view.title, view.start, end, view.quadrant, view.status, False))
-        if view.status is not Status.OPEN:
-            continue
-        placement = view.placement if reference == now else rules.place(_facts(view), reference, policy)
-        if view.kind is not Kind.MEETING:
-            if placement.quadrant is Quadrant.DO:
-                do_items.append(_plan_item(view, Quadrant.DO, rules.explain_rank(_facts(view), reference)))
-            elif placement.quadrant is Quadrant.SCHEDULE:
-                schedule.append(view)
-        changes_at = placement.changes_at
+    with service.read_unit() as session:
+        policy = service.policy_in(session)
+        working_day = day.isoweekday() in policy.work_days
+        # Working hours as local wall-clock times (a DST day keeps 09:00-17:00).
+        start_minute = policy.work_start_minute
+        work_start = datetime.combine(day, time(start_minute // 60, start_minute % 60), tzinfo=tz).astimezone(day_start.tzinfo)
+        end_minute = min(policy.work_end_minute, 24 * 60 - 1)
+        work_end = datetime.combine(day, time(end_minute // 60, end_minute % 60), tzinfo=tz).astimezone(day_start.tzinfo)
+        if not working_day:
+            work_end = work_start
+        # "As of" moment: now for today (and past days), the start of work for a later day.
+        reference = now if day <= today else min(work_start, day_start + timedelta(hours=12))
+        window_start = min(max(work_start, now), work_end) if day == today else (work_end if day < today else work_start)
+
+        start_us, end_us, ref_us = to_micros(day_start), to_micros(day_end), to_micros(reference)
+        item_start = type_coerce(Item.start, BigInteger)
+        item_end = type_coerce(Item.end, BigInteger)
+        # Meetings touching the day (a meeting without an end lasts MEETING_DEFAULT_MINUTES).
+        meeting_rows = session.execute(
+            select(*_PLAN_COLUMNS).where(
+                Item.kind == Kind.MEETING.value,
+                Item.start.is_not(None),
+                item_start < end_us,
+                or_(item_end > start_us, and_(Item.end.is_(None), item_start > start_us - MEETING_DEFAULT_MINUTES * 60_000_000)),
+                Item.status != Status.DROPPED.value,
+                Item.skipped.is_(False),
+            )
+        ).all()
+        # Open items that can be in Do or Schedule at the reference or move by the forecast horizon.
+        changes_us = type_coerce(Item.changes_at, BigInteger)
+        placed_us = type_coerce(Item.placed_at, BigInteger)
+        open_rows = session.execute(
+            select(*_PLAN_COLUMNS).where(
+                Item.status == Status.OPEN.value,
+                or_(
+                    Item.quadrant.in_((Quadrant.DO.value, Quadrant.SCHEDULE.value)),
+                    changes_us <= to_micros(forecast_until),
+                    Item.placed_at.is_(None),
+                    placed_us > ref_us,
+                ),
+            )
+        ).all()
+
+    meetings: list[MeetingSlot] = []
+    for row in meeting_rows:
+        facts = _row_facts(row)
+        assert facts.start is not None
+        end = facts.end or facts.start + timedelta(minutes=MEETING_DEFAULT_MINUTES)
+        if facts.start < day_end and end > day_start:
+            quadrant = rules.place(facts, now, policy).quadrant
+            meetings.append(MeetingSlot(row[0], facts.title, facts.start, end, quadrant, facts.status, False))
+
+    do_facts: dict[int, ItemFacts] = {}
+    schedule: list[tuple[Any, int]] = []
+    forecast: list[ForecastItem] = []
+    for row in open_rows:
+        facts = _row_facts(row)
+        quadrant, changes_at = _placement_at(row, facts, reference, ref_us, policy)
+        if facts.kind is not Kind.MEETING:
+            if quadrant is Quadrant.DO:
+                do_facts[row[0]] = facts
+            elif quadrant is Quadrant.SCHEDULE:
+                schedule.append((rules.rank(facts, reference), row[0]))
         if changes_at is not None and changes_at <= forecast_until:
-            later = rules.place(_facts(view), changes_at, policy)
-            if later.quadrant is not placement.quadrant:
+            later = rules.place(facts, changes_at, policy)
+            if later.quadrant is not quadrant:
                 forecast.append(
                     ForecastItem(
-                        id=view.id,
-                        title=view.title,
-                        kind=view.kind,
+                        id=row[0],
+                        title=facts.title,
+                        kind=facts.kind,
                         at=changes_at,
-                        from_quadrant=placement.quadrant,
+                        from_quadrant=quadrant,
                         to_quadrant=later.quadrant,
-                        due=view.due,
+                        due=facts.due,
                         reason=rules.sentence(tuple(r for r in later.reasons if r.startswith(("due", "overdue")))) or "deadline approaches",
                     )
                 )
     meetings.sort(key=lambda m: (m.start, m.id))
-    by_id = {v.id: v for v in views}
-    do_items.sort(key=lambda p: rules.rank(_facts(by_id[p.id]), reference))
     forecast.sort(key=lambda f: (f.at, f.id))
+    # Views (estimates, minutes spent) only for the Do items.
+    views = {v.id: v for v in service.list_items(ids=list(do_facts), refresh=False)} if do_facts else {}
+    do_order = sorted(do_facts, key=lambda i: rules.rank(do_facts[i], reference))
+    do_items = [_plan_item(views[i], Quadrant.DO, rules.explain_rank(do_facts[i], reference)) for i in do_order if i in views]
 
     # Capacity: the counted window minus the meetings inside it.
     window_end = work_end
@@ -306,15 +421,25 @@ def plan_day(service: Service, day: date | None = None) -> DayPlan:
     gaps.sort(key=lambda g: (-(g[1] - g[0]), g[0]))
     blocks: list[FreeBlock] = []
     used: set[int] = set()
-    ordered_schedule = sorted(schedule, key=lambda v: rules.rank(_facts(v), reference))
+    ordered_schedule = [item_id for _, item_id in sorted(schedule)]
+    schedule_items: dict[int, PlanItem] = {}  # built in batches, most pressing first, as the blocks need them
+
+    def schedule_item(position: int) -> PlanItem | None:
+        item_id = ordered_schedule[position]
+        if item_id not in schedule_items:
+            batch = [i for i in ordered_schedule[position : position + SCHEDULE_BATCH] if i not in schedule_items]
+            for view in service.list_items(ids=batch, refresh=False):
+                schedule_items[view.id] = _plan_item(view, Quadrant.SCHEDULE, rules.explain_rank(_facts(view), reference))
+        return schedule_items.get(item_id)
+
     for start, end in gaps[:MAX_FREE_BLOCKS]:
         length = _minutes(end - start)
         pick = None
-        for view in ordered_schedule:
-            if view.id in used:
+        for position, item_id in enumerate(ordered_schedule):
+            if item_id in used:
                 continue
-            item = _plan_item(view, Quadrant.SCHEDULE, rules.explain_rank(_facts(view), reference))
-            if 0 < item.remaining_minutes <= length:
+            item = schedule_item(position)
+            if item is not None and 0 < item.remaining_minutes <= length:
                 pick = item
                 break
         if pick is not None:
@@ -341,8 +466,3 @@ def plan_day(service: Service, day: date | None = None) -> DayPlan:
         forecast=tuple(forecast),
         forecast_until=forecast_until,
     )
-
-
-def _is_skipped(service: Service, view: ItemView) -> bool:
-    """ItemView does not carry ``skipped``; the draft does (one cheap read per meeting of the day)."""
-    return service.draft_of(view.id).skipped

@@ -158,3 +158,28 @@ def test_an_empty_week(service: Service) -> None:
     review = build_review(service, date(2026, 11, 18))
     assert review.proactive_share is None and review.top_items == () and review.headlines[0] == "No time was tracked this week."
     assert len(review.balance.by_day) == 7
+
+
+def test_a_range_review_matches_the_weekly_one_and_caps_long_lists(service: Service, week: dict[str, int]) -> None:
+    from prioritizer.review import build_review_range, build_year_review, section_title
+
+    weekly = build_review(service, date(2026, 11, 18))
+    ranged = build_review_range(service, date(2026, 11, 16), date(2026, 11, 22))
+    assert ranged.period == "period" and ranged.title == "Review"
+    assert ranged.balance.by_quadrant == pytest.approx(weekly.balance.by_quadrant)
+    assert ranged.top_items == weekly.top_items and ranged.done == weekly.done
+    assert ranged.aged_into_crisis == weekly.aged_into_crisis and ranged.escalations[0].customer == "ACME"
+    assert [w.week_start for w in ranged.trend] == [date(2026, 11, 16)]
+    # Capped lists keep their full counts.
+    capped = build_review(service, date(2026, 11, 18), rows=2)
+    assert [c.id for c in capped.carry_over] == [c.id for c in weekly.carry_over][:2]
+    assert capped.carry_over_count == len(weekly.carry_over) == 11
+    assert section_title(capped, "Carries over", capped.carry_over) == "Carries over (11; first 2 shown)"
+    assert section_title(weekly, "Done", weekly.done) == "Done (1)"
+    assert review_to_json(capped)["carry_over_total"] == 11
+    # A year in one call: every week of it in the trend, the whole year's time.
+    year = build_year_review(service, 2026)
+    assert year.label == "Year 2026" and year.period == "year" and len(year.trend) == 53
+    assert year.total_minutes == pytest.approx(60 + 120 + 345)
+    assert year.done_count == 1 and year.aged_count == 2
+    assert "AGED INTO CRISIS (2)" in review_text(year) and review_text(year).startswith("Year review - Year 2026")
