@@ -117,7 +117,7 @@ class _PinCommand(ServiceCommand):
         super().__init__(bus, text)
         self.ids = list(ids)
         if before is None:
-            before = pin_states(bus.service.list_items(ids=bus.resolve_all(self.ids), include_closed=True))
+            before = pin_states(bus.service.list_items(ids=bus.resolve_all(self.ids), include_closed=True, refresh=False))
         self.before = before
 
     def undo_change(self) -> None:  # noqa: D102

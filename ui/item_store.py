@@ -81,7 +81,7 @@ class ItemStore(QObject):
         wanted = set(ids) | due
         if not wanted:
             return []
-        fresh = {v.id: v for v in self.bus.service.list_items(ids=sorted(wanted), include_closed=True)}
+        fresh = {v.id: v for v in self.bus.service.list_items(ids=sorted(wanted), include_closed=True, refresh=False)}
         updated: list[ItemView] = []
         gone: list[int] = []
         moved: list[tuple[ItemView, ItemView]] = []
