@@ -103,6 +103,10 @@ class ImportOutcome:
 
 
 def _clean_text(value: str, what: str, limit: int, *, multiline: bool = False) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: bytes that were not UTF-8 on the command line
+        raise InputError(f"{what} is not valid UTF-8 text") from None
     if "\x00" in value:
         raise InputError(f"{what} contains a NUL byte, which cannot be stored")
     allowed = "\t\n\r" if multiline else "\t"
@@ -397,6 +401,7 @@ class Service:
         session.add(TriageLog(item_id=item.id, at=at, from_quadrant=old, to_quadrant=new.value, actor=actor.value, note=note))
         running = session.scalar(select(TimeEntry).where(TimeEntry.item_id == item.id, TimeEntry.end.is_(None)))
         if running is not None and running.quadrant != new.value:
+            session.info["time_changed"] = True  # tells the caller's Changes that time moved
             # Attribution: time before the change stays in the old quadrant.
             if at > running.start:
                 running.end = at
@@ -708,7 +713,8 @@ class Service:
                     item.pinned_quadrant, item.pinned_at = quadrant.value, now
                 item.updated_at = now
                 self._replace(session, item, now, policy, Actor.USER, "moved by you")
-        return Result(ids, Changes(items=frozenset(ids), time=True))
+        time_changed = bool(session.info.get("time_changed"))
+        return Result(ids, Changes(items=frozenset(ids), time=time_changed))
 
     def unpin(self, item_ids: int | Sequence[int]) -> Result[list[int]]:
         """Let the rules decide again."""
@@ -722,7 +728,8 @@ class Service:
                 item.updated_at = now
                 if item.status == Status.OPEN.value:
                     self._replace(session, item, now, policy, Actor.USER, "pin cleared: the rules decide")
-        return Result(ids, Changes(items=frozenset(ids), time=True))
+        time_changed = bool(session.info.get("time_changed"))
+        return Result(ids, Changes(items=frozenset(ids), time=time_changed))
 
     def set_pin(self, item_id: int, quadrant: Quadrant | None, pinned_at: datetime | None) -> Result[int]:
         """Restore an exact pin state (used by undo)."""
@@ -735,21 +742,23 @@ class Service:
             item.updated_at = now
             if item.status == Status.OPEN.value:
                 self._replace(session, item, now, policy, Actor.USER, "undone")
-        return Result(item_id, Changes(items=frozenset({item_id}), time=True))
+        time_changed = bool(session.info.get("time_changed"))
+        return Result(item_id, Changes(items=frozenset({item_id}), time=time_changed))
 
     def _close(self, item_ids: int | Sequence[int], status: Status) -> Result[list[int]]:
         ids = [item_ids] if isinstance(item_ids, int) else list(item_ids)
         now = self.now()
+        stopped = 0
         with self.unit() as session:
             for item_id in ids:
                 item = self._item(session, item_id)
                 if item.status != Status.OPEN.value:
                     raise InputError(f"item {item_id} is already {item.status}")
-                self._stop_running(session, now, item_id)
+                stopped += len(self._stop_running(session, now, item_id))
                 item.status = status.value
                 item.closed_at = now
                 item.updated_at = now
-        return Result(ids, Changes(items=frozenset(ids), removed=frozenset(ids), time=True))
+        return Result(ids, Changes(items=frozenset(ids), removed=frozenset(ids), time=bool(stopped)))
 
     def done(self, item_ids: int | Sequence[int]) -> Result[list[int]]:
         """Mark items done (stops their timer)."""

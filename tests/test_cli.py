@@ -163,3 +163,8 @@ def test_whole_process_json_contract(db_path: Path) -> None:
     assert rows[0]["id"] == item_id and rows[0]["title"] == "refund backlog" and rows[0]["quadrant"] == "delegate"
     bad = subprocess.run([*base, "show", "42"], capture_output=True, text=True)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_invalid_utf8_title_is_bad_input(cli: Cli) -> None:
+    code, _, err = cli("add", "caf\udcff")  # what Python makes of the byte 0xff in argv
+    assert code == 2 and "not valid UTF-8" in err

@@ -175,3 +175,14 @@ def test_policy_is_stored_and_changes_placement(service: Service) -> None:
     assert service.get(item_id).quadrant is Quadrant.SCHEDULE
     with pytest.raises(InputError):
         service.set_policy(replace(service.policy(), proactive_target=3.0))
+
+
+def test_move_reports_time_changed_only_when_a_running_entry_is_split(service: Service) -> None:
+    idle = service.add(ItemDraft(title="Idle")).value
+    busy = service.add(ItemDraft(title="Busy")).value
+    assert service.move(idle, Quadrant.DO).changes.time is False
+    service.start_timer(busy)
+    service.clock = lambda: NOW + H
+    assert service.move(busy, Quadrant.DO).changes.time is True
+    assert service.done(idle).changes.time is False
+    assert service.done(busy).changes.time is True
