@@ -205,9 +205,8 @@ def test_backup_when_the_disk_is_full_keeps_older_backups(db_path: Path, monkeyp
 
 
 def test_window_menu_entry_backs_up_now(qtbot: object, db_path: Path) -> None:
-    from PySide6.QtWidgets import QMainWindow
-
     from prioritizer.ui.recovery import DataSafety
+    from PySide6.QtWidgets import QMainWindow
 
     _filled(db_path, "From the window").close()
     window = QMainWindow()

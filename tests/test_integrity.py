@@ -247,3 +247,51 @@ def test_window_without_backup_can_start_empty_keeping_the_file(qtbot: object, d
     svc.close()
     (aside,) = db_path.parent.glob(db_path.name + ".damaged-*")
     assert _digest(aside) == original and str(aside) in note
+
+
+def test_window_start_on_a_damaged_database_offers_the_restore(qtbot: object, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from prioritizer.ui import recovery
+    from prioritizer.ui.app import application, run_app
+    from PySide6.QtWidgets import QApplication
+
+    _make_database_with_backup(db_path, items=2)
+    _zero_bytes(db_path)
+    asked: list[DatabaseDamagedError] = []
+
+    def choose(err: DatabaseDamagedError, parent: object = None) -> recovery.Choice:
+        asked.append(err)
+        return recovery.Choice.RESTORE
+
+    monkeypatch.setattr(recovery, "ask", choose)
+    app = application()
+
+    def fake_exec() -> int:
+        for widget in QApplication.topLevelWidgets():
+            widget.close()
+        return 0
+
+    monkeypatch.setattr(app, "exec", fake_exec)
+    assert run_app(str(db_path), NOW) == 0
+    assert len(asked) == 1 and "empty (0 bytes)" in str(asked[0])
+    svc = Service.open(str(db_path), now=NOW)
+    assert [v.title for v in svc.list_items()] == ["Item 0", "Item 1"]
+    svc.close()
+    (aside,) = db_path.parent.glob(db_path.name + ".damaged-*")
+    assert aside.stat().st_size == 0
+
+
+def test_a_storage_error_in_the_window_is_a_dialog_not_a_traceback(qtbot: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from prioritizer.ui import recovery
+
+    shown: list[str] = []
+    passed_on: list[BaseException] = []
+    monkeypatch.setattr(sys, "excepthook", lambda kind, value, tb: passed_on.append(value))
+    monkeypatch.setattr(recovery, "_tell", lambda parent, title, text: shown.append(text))
+    recovery.show_storage_errors()
+    error = StorageError("the disk is full: nothing was saved; free some space and try again")
+    sys.excepthook(StorageError, error, None)
+    sys.excepthook(ValueError, ValueError("other"), None)
+    assert shown == ["the disk is full: nothing was saved; free some space and try again."]
+    assert [str(e) for e in passed_on] == ["other"]

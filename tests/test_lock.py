@@ -141,3 +141,35 @@ def test_second_window_process_exits_and_first_is_raised(qtbot: object, db_path:
     assert child.returncode == 0
     assert "already open on this database" in err
     first.release()
+
+
+def test_run_app_second_launch_exits_0_and_raises_the_first(qtbot: object, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from prioritizer.ui.app import run_app
+    from prioritizer.ui.single_instance import SingleInstance
+
+    first = SingleInstance(str(db_path))
+    assert first.claim()
+    with qtbot.waitSignal(first.raise_requested, timeout=3000):  # type: ignore[attr-defined]
+        assert run_app(str(db_path), None) == 0
+    assert "already open on this database" in capsys.readouterr().err
+    assert not db_path.exists()  # the second launch never opened the database
+    first.release()
+
+
+def test_run_app_takes_the_lock_and_gives_it_back(qtbot: object, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from prioritizer.ui.app import application, run_app
+    from PySide6.QtWidgets import QApplication
+
+    app = application()
+    seen: list[object] = []
+
+    def fake_exec() -> int:
+        seen.append(is_locked(str(db_path)))  # while the window runs, the lock is held
+        for widget in QApplication.topLevelWidgets():
+            widget.close()
+        return 0
+
+    monkeypatch.setattr(app, "exec", fake_exec)
+    assert run_app(str(db_path), None) == 0
+    assert seen and seen[0] is not None
+    assert is_locked(str(db_path)) is None

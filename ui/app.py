@@ -8,7 +8,6 @@ from datetime import datetime
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from prioritizer.domain import InputError
-from prioritizer.services import Service
 
 from .icons import icon
 from .settings import WindowSettings
@@ -34,8 +33,25 @@ def application(argv: list[str] | None = None) -> QApplication:
 def run_app(db: str | None, now: datetime | None) -> int:
     """Open the database and run the window until it closes; returns the exit code."""
     app = application()
+    # Data safety (ui/single_instance.py, ui/recovery.py): one window per database, the
+    # lock taken before the database is opened; a second launch raises the first window.
+    from prioritizer.db import resolve_location
+
+    from .recovery import DataSafety, open_or_recover, show_storage_errors
+    from .single_instance import SingleInstance, bring_to_front
+
+    location = resolve_location(db)
+    guard = SingleInstance(location)
+    if not guard.claim():
+        print(guard.message, file=sys.stderr)
+        return 0
     try:
-        service = Service.open(db, now=now)
+        # A damaged file gets the restore dialog; a newer schema or a full disk a plain message.
+        opened, note = open_or_recover(location, now)
+        if opened is None:
+            guard.release()
+            return 1
+        service = opened
     except InputError as exc:
         QMessageBox.critical(None, "Prioritizer", f"Cannot open the database: {exc}")
         return 2
@@ -46,11 +62,18 @@ def run_app(db: str | None, now: datetime | None) -> int:
     from .main_window import MainWindow
 
     window = MainWindow(service, WindowSettings())
+    guard.raise_requested.connect(lambda: bring_to_front(window))
+    safety = DataSafety(window, location)  # File > Back up now / Show backups, hourly automatic backup
+    show_storage_errors(lambda: window)  # "the disk is full: nothing was saved" as a dialog
+    if note:
+        window.statusBar().showMessage(note, 15_000)
     window.show()
     try:
         return app.exec()
     finally:
         service.close()
+        safety.timer.stop()
+        guard.release()
 
 
 def main() -> None:
