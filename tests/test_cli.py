@@ -14,7 +14,10 @@ import pytest
 from prioritizer.cli import main
 
 NOW = "2026-11-20T09:00:00+01:00"
-LIST_KEYS = {"id", "kind", "title", "quadrant", "urgent", "important", "pinned", "reasons", "due", "importance", "severity", "status", "minutes_spent"}
+LIST_KEYS = {
+    "id", "kind", "title", "quadrant", "urgent", "important", "pinned", "reasons", "due", "importance", "severity", "status",
+    "minutes_spent",
+}  # fmt: skip
 
 
 class Cli:

@@ -85,7 +85,8 @@ def test_custom_horizon() -> None:
 
 
 def test_meeting_planned_ahead_is_not_urgent() -> None:
-    planned = ItemFacts(kind=Kind.MEETING, importance=Importance.HIGH, start=NOW + 2 * H, end=NOW + 3 * H, created_at=NOW - timedelta(days=7))
+    week_ago = NOW - timedelta(days=7)
+    planned = ItemFacts(kind=Kind.MEETING, importance=Importance.HIGH, start=NOW + 2 * H, end=NOW + 3 * H, created_at=week_ago)
     assert place(planned, NOW, POLICY).quadrant is Quadrant.SCHEDULE
     status = ItemFacts(kind=Kind.MEETING, start=NOW + 2 * H, end=NOW + 3 * H, created_at=NOW - timedelta(days=7))
     assert place(status, NOW, POLICY).quadrant is Quadrant.ELIMINATE
