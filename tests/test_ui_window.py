@@ -14,11 +14,12 @@ from prioritizer.ui.item_dialog import ItemDialog, field_of
 from prioritizer.ui.main_window import MainWindow
 from prioritizer.ui.quick_add import read_line
 from prioritizer.ui.settings import WindowSettings, config_path
+from prioritizer.ui.time_entries import EntryDialog
 from prioritizer.ui.views import register_view
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QMessageBox
 
 from prioritizer.cli import main as cli_main
 from prioritizer.domain import Importance, Kind, Quadrant, Status
@@ -121,7 +122,7 @@ def test_shortcuts_sheet_and_about_box(window: MainWindow, tmp_path: Path) -> No
     window.actions[ActionId.SHORTCUTS].trigger()
     sheet = window.shortcuts_sheet
     assert sheet.isVisible()
-    texts = [label.text() for label in sheet.findChildren(type(window.timer_label))]
+    texts = [label.text() for label in sheet.findChildren(QLabel)]
     for spec in ACTIONS.values():
         if spec.shortcuts:
             assert spec.text.replace("&", "").rstrip("…") in texts
@@ -190,12 +191,122 @@ def test_details_show_fields_reasons_time_and_history(window: MainWindow, items:
     details = window.details
     assert details.title.text() == "Sev1 ACME checkout down"
     assert "Sev 1 escalation" in details.why.text()
-    assert "45 min" in details.time.text()
+    entries = details.entries.model
+    assert entries.rowCount() == 1
+    assert entries.data(entries.index(0, 2)) == "45 min"
     assert "added" in details.history.text()
     window.move_items([items["fire"]], Quadrant.DELEGATE)
     window.matrix.select_ids([items["fire"]])
     assert "moved by you" in details.history.text()
     assert "Pinned" in details.why.text()
+
+
+def _answer_entry_dialog(qtbot, start: str | None = None, end: str | None = None, note: str = "") -> None:  # type: ignore[no-untyped-def]
+    """Fill the modal time-entry dialog as soon as it opens ("HH:MM" local times today) and press OK."""
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, EntryDialog), dialog
+        for edit, text in ((dialog.start_edit, start), (dialog.end_edit, end)):
+            if text is not None:
+                hours, minutes = map(int, text.split(":"))
+                value = edit.dateTime()
+                edit.setDateTime(value.addSecs((hours * 60 + minutes) * 60 - value.time().msecsSinceStartOfDay() // 1000))
+        dialog.note_edit.setText(note)
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+
+    QTimer.singleShot(0, answer)
+
+
+def _card_minutes(window: MainWindow, item_id: int) -> int:
+    view = window.store.get(item_id)
+    assert view is not None
+    return round(view.minutes_spent)
+
+
+def test_details_add_edit_and_delete_time_entries(qtbot, window: MainWindow, items: dict[str, int], service: Service) -> None:  # type: ignore[no-untyped-def]
+    window.matrix.select_ids([items["plan"]])
+    widget = window.details.entries
+    assert widget.isVisible() and widget.item_id == items["plan"]
+    assert widget.model.rowCount() == 0 and _card_minutes(window, items["plan"]) == 0
+    # Add: a manual span 07:00-08:15 today, through the Add… button in the details panel.
+    _answer_entry_dialog(qtbot, "07:00", "08:15", "drafted the plan")
+    qtbot.mouseClick(widget.add_button, Qt.MouseButton.LeftButton)
+    window.flush()
+    assert widget.model.rowCount() == 1
+    assert widget.model.data(widget.model.index(0, 2)) == "1 h 15"
+    assert widget.model.data(widget.model.index(0, 5)) == "drafted the plan"
+    assert _card_minutes(window, items["plan"]) == 75  # the card's time spent
+    # …and the panel's "Time spent" field
+    assert any(label.text() == "1 h 15" for label in window.details.content.findChildren(QLabel))
+    # Edit: shorten it to end at 07:45.
+    widget.table.selectRow(0)
+    _answer_entry_dialog(qtbot, None, "07:45", "drafted the plan")
+    qtbot.mouseClick(widget.edit_button, Qt.MouseButton.LeftButton)
+    window.flush()
+    assert widget.model.data(widget.model.index(0, 2)) == "45 min"
+    assert _card_minutes(window, items["plan"]) == 45
+    # Delete it again.
+    widget.table.selectRow(0)
+    qtbot.mouseClick(widget.delete_button, Qt.MouseButton.LeftButton)
+    window.flush()
+    assert widget.model.rowCount() == 0
+    assert _card_minutes(window, items["plan"]) == 0
+    assert service.entries(items["plan"]) == []
+
+
+def test_details_overlaps_are_marked_and_can_be_resolved(window: MainWindow, items: dict[str, int], service: Service) -> None:
+    service.log_time(items["plan"], NOW - timedelta(hours=2), NOW - timedelta(hours=1))
+    service.log_time(items["tidy"], NOW - timedelta(minutes=90), NOW - timedelta(minutes=30))
+    window.matrix.select_ids([items["plan"]])
+    widget = window.details.entries
+    assert not widget.table.isColumnHidden(6) and widget.keep_button.isVisible()
+    assert widget.model.data(widget.model.index(0, 6)).startswith("⚠ overlaps")
+    widget.table.selectRow(0)
+    widget.keep_button.click()
+    window.flush()
+    assert widget.table.isColumnHidden(6) and not widget.keep_button.isVisible()
+
+
+LONG_NOTES = "<b>not bold</b> " + " ".join(f"line{n} of the customer's long story about the outage." for n in range(40))
+
+
+@pytest.mark.parametrize("notes", ["Their finance director copied our CEO, the CFO and <b>half</b> the board.", LONG_NOTES])
+def test_details_show_notes_whole_as_plain_text_and_scroll(qtbot, service: Service, notes: str) -> None:  # type: ignore[no-untyped-def]
+    item = add(
+        service, "<i>Initech: invoice format rejected by their AP system</i> & more", kind=Kind.ESCALATION, severity=4,
+        customer="Initech", key_customer=True, due=NOW - timedelta(days=1), notes=notes,
+    )
+    service.log_time(item, NOW - timedelta(hours=3), NOW - timedelta(hours=2))
+    win = MainWindow(service)
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    win.matrix.select_ids([item])
+    details = win.details
+    assert details.title.text() == "<i>Initech: invoice format rejected by their AP system</i> & more"
+    labels = [label for label in details.content.findChildren(QLabel) if label.text() == notes]
+    assert len(labels) == 1
+    note_label = labels[0]
+    for label in (details.title, note_label):
+        assert label.textFormat() == Qt.TextFormat.PlainText and label.wordWrap()
+    wrapped = [label for label in details.content.findChildren(QLabel) if label.wordWrap() and label.isVisible()]
+
+    def laid_out() -> bool:
+        # Every wrapped label is inside the panel and as tall as its wrapped text: nothing is cut off.
+        return all(
+            0 < label.width() <= details.viewport().width() and label.height() >= label.heightForWidth(label.width()) - 1
+            for label in wrapped
+        )
+
+    qtbot.waitUntil(laid_out, timeout=2000)
+    assert details.horizontalScrollBar().maximum() == 0
+    if notes is LONG_NOTES:  # taller than the panel: the panel scrolls to it
+        scroll = details.verticalScrollBar()
+        qtbot.waitUntil(lambda: scroll.maximum() > 0, timeout=2000)
+        details.ensureWidgetVisible(note_label)
+        assert scroll.value() > 0
 
 
 # ------------------------------------------------------------------- filter

@@ -11,9 +11,11 @@ Everything comes from ``prioritizer.balance`` (aggregated in SQL); this module
 only draws. QtCharts is imported the first time the view is shown, so opening
 the app does not pay for it.
 
-Colours: firefighting red-orange, proactive green, low value grey: distinct in
-light and dark palettes and for the common colour-vision deficiencies (the
-proactive band also sits at the bottom of each bar, and the numbers are written).
+Colours come from :mod:`ui.palette` (the same quadrant and group colours as the
+matrix, the Today timeline and the review): firefighting red-orange, proactive
+green, low value grey; distinct in light and dark palettes and for the common
+colour-vision deficiencies (the proactive band also sits at the bottom of each
+bar, and the numbers are written).
 """
 
 from __future__ import annotations
@@ -58,15 +60,10 @@ from prioritizer.humanize import minutes_text
 from prioritizer.timekeeping import set_target
 
 from .bus import Bus
+from .palette import group_colour, kind_colour, quadrant_colour, text_colour
 from .views import register_view
 
-FIREFIGHTING = QColor("#e4572e")
-PROACTIVE = QColor("#2e9e62")
-LOW_VALUE = QColor("#9aa0a6")
-GROUP_COLORS = {"firefighting": FIREFIGHTING, "proactive": PROACTIVE, "low_value": LOW_VALUE}
 GROUP_LABELS = {"firefighting": "Firefighting", "proactive": "Proactive", "low_value": "Low value"}
-QUADRANT_COLORS = {"do": QColor("#d64541"), "schedule": PROACTIVE, "delegate": QColor("#f0a030"), "eliminate": LOW_VALUE}
-KIND_COLORS = {"task": QColor("#4c7bd9"), "meeting": QColor("#8e6ccf"), "escalation": QColor("#b5527f")}
 
 RANGES = ("Today", "This week", "Last week", "Custom dates")
 
@@ -313,7 +310,7 @@ class BalanceView(QWidget):
         self.body.addWidget(self.verdict)
 
         tiles = QHBoxLayout()
-        self.tiles = {g: NumberTile(GROUP_LABELS[g], GROUP_COLORS[g], body) for g in GROUPS}
+        self.tiles = {g: NumberTile(GROUP_LABELS[g], group_colour(g), body) for g in GROUPS}
         for tile in self.tiles.values():
             tiles.addWidget(tile)
         self.body.addLayout(tiles)
@@ -444,12 +441,12 @@ class BalanceView(QWidget):
         self.target_box.blockSignals(False)
         text, good = verdict(value)
         self.verdict.setText(text)
-        self.verdict.setStyleSheet(f"color: {(PROACTIVE if good else FIREFIGHTING).darker(115).name()};")
+        self.verdict.setStyleSheet(f"color: {text_colour(group_colour('proactive' if good else 'firefighting')).name()};")
         self.tiles["firefighting"].set_value(value.firefighting_minutes, value.share("firefighting"), "  (Do + Delegate)")
         self.tiles["proactive"].set_value(value.proactive_minutes, value.proactive_share, f"  (target {pct(value.target_share)})")
         self.tiles["low_value"].set_value(value.low_value_minutes, value.share("low_value"), "  (Eliminate)")
-        self.by_kind.set_parts([(k.value.capitalize() + "s", value.by_kind.get(k.value, 0.0), KIND_COLORS[k.value]) for k in Kind])
-        self.by_quadrant.set_parts([(q.label, value.by_quadrant.get(q.value, 0.0), QUADRANT_COLORS[q.value]) for q in Quadrant])
+        self.by_kind.set_parts([(k.value.capitalize() + "s", value.by_kind.get(k.value, 0.0), kind_colour(k)) for k in Kind])
+        self.by_quadrant.set_parts([(q.label, value.by_quadrant.get(q.value, 0.0), quadrant_colour(q)) for q in Quadrant])
         if self._charts is not None:
             self._draw_days(value)
             self._draw_trend()
@@ -535,8 +532,8 @@ class BalanceView(QWidget):
         # Proactive first: it sits at the bottom of each bar, right against the target line.
         for group in ("proactive", "firefighting", "low_value"):
             bar_set = charts.QBarSet(GROUP_LABELS[group])
-            bar_set.setColor(GROUP_COLORS[group])
-            bar_set.setBorderColor(GROUP_COLORS[group])
+            bar_set.setColor(group_colour(group))
+            bar_set.setBorderColor(group_colour(group))
             for day in value.by_day:
                 bar_set.append(group_minutes(day.by_quadrant, group))
             bar_set.clicked.connect(lambda index, g=group: self._bar_clicked(index, g))
@@ -567,7 +564,7 @@ class BalanceView(QWidget):
         line = charts.QLineSeries()
         line.setName("Proactive share")
         pen = line.pen()
-        pen.setColor(PROACTIVE)
+        pen.setColor(group_colour("proactive"))
         pen.setWidthF(3)
         line.setPen(pen)
         line.setPointsVisible(True)

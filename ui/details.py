@@ -1,20 +1,26 @@
 """The details panel: every field of the selected item, why it is where it is, its time and history.
 
-Read-only on purpose: editing happens in :class:`~ui.item_dialog.ItemDialog`
-(Enter/F2 or the Edit button), so there is one place with validation.
+The item's fields are read-only here: editing happens in :class:`~ui.item_dialog.ItemDialog`
+(Enter/F2 or the Edit button), so there is one place with validation. Its time
+entries are edited in place (:class:`~ui.time_entries.TimeEntriesWidget`: add,
+edit, delete, overlaps marked), since a manual entry belongs to the item, not to
+its fields. The panel scrolls and wraps; titles and notes are always plain text.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
     QScrollArea,
     QSizePolicy,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -25,7 +31,28 @@ from prioritizer.humanize import countdown, local_stamp, minutes_text
 from prioritizer.rules import sentence
 
 from .bus import Bus
-from .quadrant_view import QUADRANT_COLORS
+from .palette import quadrant_colour, text_colour
+from .time_entries import TimeEntriesWidget
+
+MAX_TABLE_ROWS = 8  # more entries scroll inside the table
+# The entries table's columns (ui.time_entries.EntriesModel). The narrow panel hides Source,
+# and shows Overlaps only while something overlaps.
+START, END, SPENT, QUADRANT, SOURCE, NOTE, OVERLAPS = range(7)
+
+
+class _ShortStart(QStyledItemDelegate):
+    """The Start column as the panel's other times read ("Wed 09:00", "today 08:30"), whole date in the tooltip."""
+
+    def __init__(self, panel: DetailsPanel) -> None:
+        super().__init__(panel)
+        self.panel = panel
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:  # noqa: D102, N802
+        super().initStyleOption(option, index)
+        model = self.panel.entries.model
+        if 0 <= index.row() < model.rowCount():
+            service = self.panel.bus.service
+            option.text = local_stamp(model.entry(index.row()).start, service.tz, service.now())
 
 
 def _label(text: str = "", *, muted: bool = False, wrap: bool = True) -> QLabel:
@@ -33,6 +60,11 @@ def _label(text: str = "", *, muted: bool = False, wrap: bool = True) -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(wrap)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    # Wrapped labels take the panel's width and grow downwards (height for width); they never widen it.
+    policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    policy.setHeightForWidth(wrap)
+    label.setSizePolicy(policy)
+    label.setMinimumWidth(40)
     if muted:
         label.setObjectName("detailsMuted")
     return label
@@ -49,6 +81,7 @@ class DetailsPanel(QScrollArea):
         self.setAccessibleName("Item details")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setMinimumWidth(260)
         body = QWidget(self)
         self.setWidget(body)
@@ -86,9 +119,10 @@ class DetailsPanel(QScrollArea):
         self.order = _label(muted=True)
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
-        self.time = _label()
-        self.time.setAccessibleName("Time entries")
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.entries = TimeEntriesWidget(bus, self.content)
+        self.entries.setObjectName("detailsTimeEntries")
+        self._fit_entries_table()
         self.history = _label()
         self.history.setAccessibleName("Triage history")
         box.addWidget(self.title)
@@ -99,17 +133,48 @@ class DetailsPanel(QScrollArea):
         box.addWidget(self.order)
         box.addWidget(self._heading("Fields"))
         box.addLayout(self.form)
-        box.addWidget(self._heading("Time spent"))
-        box.addWidget(self.time)
+        box.addWidget(self._heading("Time entries"))
+        box.addWidget(self.entries)
         box.addWidget(self._heading("Triage history"))
         box.addWidget(self.history)
-        self.content.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._reload_soon = QTimer(self)
         self._reload_soon.setSingleShot(True)
         self._reload_soon.setInterval(0)
         self._reload_soon.timeout.connect(self.reload)
         bus.changed.connect(self._changed)
         self.show_item(None)
+
+    def _fit_entries_table(self) -> None:
+        """Make the entries table fit the narrow panel: short columns, no inner scrolling for a few rows."""
+        table = self.entries.table
+        table.setColumnHidden(SOURCE, True)
+        table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        table.setMinimumWidth(40)
+        table.setAlternatingRowColors(True)
+        table.setItemDelegateForColumn(START, _ShortStart(self))
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+        self.entries.model.modelReset.connect(self._entries_reset)
+        self._entries_reset()
+
+    def _entries_reset(self) -> None:
+        """Show the Overlaps column and Keep-this-one only when something overlaps; size the table to its rows."""
+        model, table = self.entries.model, self.entries.table
+        overlaps = bool(model.overlapping)
+        table.setColumnHidden(OVERLAPS, not overlaps)
+        self.entries.keep_button.setVisible(overlaps)
+        self.entries.summary.setVisible(overlaps)
+        rows = model.rowCount()
+        header = table.horizontalHeader().sizeHint().height()
+        row_height = table.verticalHeader().defaultSectionSize()
+        scrollbar = table.horizontalScrollBar().sizeHint().height()
+        frame = 2 * table.frameWidth()
+        height = header + max(1, min(rows, MAX_TABLE_ROWS)) * row_height + frame + scrollbar
+        table.setFixedHeight(height)
+        table.setToolTip("" if rows else "No time logged yet. Space starts the timer; Add… logs a span you worked.")
 
     @staticmethod
     def _heading(text: str) -> QLabel:
@@ -145,6 +210,7 @@ class DetailsPanel(QScrollArea):
         self.empty.setVisible(view is None)
         self.content.setVisible(view is not None)
         if view is None:
+            self.entries.set_item(None)
             return
         service = self.bus.service
         now, tz = service.now(), service.tz
@@ -153,7 +219,7 @@ class DetailsPanel(QScrollArea):
         if view.status.value != "open":
             where = f"{view.status.value.capitalize()} {local_stamp(view.closed_at, tz, now)}"
         self.where.setText(where)
-        self.where.setStyleSheet(f"color: {QUADRANT_COLORS[view.quadrant]}; font-weight: 600;")
+        self.where.setStyleSheet(f"color: {text_colour(quadrant_colour(view.quadrant)).name()}; font-weight: 600;")
         reasons = sentence(view.placement.reasons) or "No rule makes it urgent or important."
         if view.placement.pinned:
             reasons += "\nPinned: it stays here until you let the rules decide (0)."
@@ -185,19 +251,8 @@ class DetailsPanel(QScrollArea):
             rows.append(("Notes", view.notes))
         for name, value in rows:
             self.form.addRow(name, _label(value))
-        entries = service.entries(view.id)
-        if entries:
-            lines = []
-            for entry in entries[-12:]:
-                end = "running" if entry.end is None else local_stamp(entry.end, tz, now)
-                span = (entry.end or now) - entry.start
-                spent = minutes_text(span.total_seconds() / 60)
-                lines.append(f"{local_stamp(entry.start, tz, now)} → {end}  {spent}  ({entry.quadrant.label}, {entry.source.value})")
-            if len(entries) > 12:
-                lines.insert(0, f"… {len(entries) - 12} earlier entries")
-            self.time.setText("\n".join(lines))
-        else:
-            self.time.setText("No time logged yet. Space starts the timer.")
+        if self.entries.item_id != view.id:
+            self.entries.set_item(view.id)  # the widget refreshes itself when time changes
         events = service.history(view.id)
         lines = []
         for event in events[-12:]:

@@ -12,12 +12,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
@@ -45,6 +45,7 @@ from .actions import ACTIONS, CONTEXT_MENU, MENUS, TOOLBAR, ActionId, build_acti
 from .balance_status import BalanceStatus
 from .bus import Bus
 from .details import DetailsPanel
+from .elided_label import ElidedLabel, Eliding
 from .empty_state import EmptyState
 from .filter_bar import FilterBar, ItemFilter
 from .forgotten_timer import ForgottenTimerWatcher
@@ -57,6 +58,7 @@ from .quick_add import QuickAddBar
 from .settings import WindowSettings
 from .views import registered_views
 
+NARROW_WIDTH = 1000  # below this window width the quick add and the filter stack, so quick add keeps room
 MAX_TIMER_MS = 6 * 3600 * 1000  # re-check at least every 6 h (a laptop may sleep through a change)
 EXTRA_KEYS = (
     ("Arrows", "Move between cards; past the edge, to the next quadrant"),
@@ -65,6 +67,17 @@ EXTRA_KEYS = (
     ("Drag and drop", "Pin cards to a quadrant (drop where the rules agree: unpin)"),
     ("Escape", "Clear quick add or the filter; again: back to the cards"),
 )
+
+
+class ElidedBalanceStatus(Eliding, BalanceStatus):
+    """Today's balance in the status bar, shortened with "…" when the window is narrow (whole in the tooltip)."""
+
+    elide_minimum = 120
+
+    def refresh(self) -> None:
+        """Re-read today's balance; the tooltip carries the whole line."""
+        super().refresh()
+        self.setToolTip(f"{self.text()}\n{self.toolTip()}")
 
 
 class MainWindow(QMainWindow):
@@ -125,8 +138,9 @@ class MainWindow(QMainWindow):
         outer.setSpacing(8)
         self.banner = IncidentBanner(self.incident, self.actions[ActionId.INCIDENT], central)
         outer.addWidget(self.banner)
-        top = QHBoxLayout()
+        top = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         top.setSpacing(12)
+        self.top_row = top  # quick add beside the filter; stacked in a narrow window (see resizeEvent)
         top.addWidget(self.quick_add, 3, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.filter_bar, 2, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(top)
@@ -172,15 +186,15 @@ class MainWindow(QMainWindow):
         self.toolbar = toolbar
 
         status = self.statusBar()
-        self.timer_label = QLabel()
+        # The status bar's labels elide instead of raising the window's minimum width.
+        self.timer_label = ElidedLabel()
         self.timer_label.setAccessibleName("Running timer")
-        self.timer_label.setTextFormat(Qt.TextFormat.PlainText)
         self.count_label = QLabel()
         self.count_label.setAccessibleName("Open items")
         status.addPermanentWidget(self.timer_label)
         # Time tracking: today's balance at a glance (click: the Balance tab), and the
         # forgotten-timer question asked at the next interaction.
-        self.balance_label = BalanceStatus(self.bus)
+        self.balance_label = ElidedBalanceStatus(self.bus)
         self.balance_label.clicked.connect(lambda: self.show_view("balance"))
         status.addPermanentWidget(self.balance_label)
         self.forgotten_timer = ForgottenTimerWatcher(self.bus, self)
@@ -293,8 +307,17 @@ class MainWindow(QMainWindow):
         undo, redo = self.actions[ActionId.UNDO], self.actions[ActionId.REDO]
         undo.setEnabled(self.undo_stack.canUndo())
         redo.setEnabled(self.undo_stack.canRedo())
-        undo.setText(f"&Undo {self.undo_stack.undoText()}" if self.undo_stack.canUndo() else "&Undo")
-        redo.setText(f"&Redo {self.undo_stack.redoText()}" if self.undo_stack.canRedo() else "&Redo")
+        # The Edit menu and the tooltips name what would be undone; the toolbar buttons keep their
+        # short text, so the toolbar never changes width as the undo text changes.
+        for action, verb, can, what in (
+            (undo, "Undo", self.undo_stack.canUndo(), self.undo_stack.undoText()),
+            (redo, "Redo", self.undo_stack.canRedo(), self.undo_stack.redoText()),
+        ):
+            full = f"{verb} {what}" if can and what else verb
+            action.setText("&" + full.replace("&", "&&"))  # a title's "&" is not a mnemonic
+            action.setIconText(verb)
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{full} ({keys})" if keys else full)
         current = self.matrix.current_item()
         timer = self.actions[ActionId.TIMER]
         timer.setText("Stop &timer" if current is not None and current.timer_running else "Start &timer")
@@ -597,6 +620,13 @@ class MainWindow(QMainWindow):
         menu.popup(view.mapToGlobal(pos))
 
     # ------------------------------------------------------------ Qt overrides
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: D102, N802
+        super().resizeEvent(event)
+        stacked = event.size().width() < NARROW_WIDTH
+        direction = QBoxLayout.Direction.TopToBottom if stacked else QBoxLayout.Direction.LeftToRight
+        if self.top_row.direction() != direction:
+            self.top_row.setDirection(direction)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: D102, N802
         if self.incident.active:
             self.toggle_incident(False)

@@ -17,7 +17,9 @@ from prioritizer.domain import Quadrant
 from prioritizer.humanize import minutes_text
 
 from .card_delegate import CardDelegate, mix
+from .elided_label import ElidedLabel
 from .icons import icon
+from .palette import quadrant_colour
 from .quadrant_model import QuadrantModel, decode_ids
 
 QUADRANT_ICONS = {
@@ -25,12 +27,6 @@ QUADRANT_ICONS = {
     Quadrant.SCHEDULE: "q-schedule",
     Quadrant.DELEGATE: "q-delegate",
     Quadrant.ELIMINATE: "q-eliminate",
-}
-QUADRANT_COLORS = {
-    Quadrant.DO: "#e5484d",
-    Quadrant.SCHEDULE: "#3e7bfa",
-    Quadrant.DELEGATE: "#f5a524",
-    Quadrant.ELIMINATE: "#8b95a5",
 }
 EMPTY_TEXT = {
     Quadrant.DO: "Nothing on fire.\nUrgent, important items land here.",
@@ -178,20 +174,21 @@ class QuadrantPanel(QFrame):
         header = QHBoxLayout()
         header.setSpacing(6)
         badge = QLabel(self)
-        badge.setPixmap(icon(QUADRANT_ICONS[quadrant], QUADRANT_COLORS[quadrant]).pixmap(QSize(18, 18), self.devicePixelRatioF()))
+        badge.setPixmap(icon(QUADRANT_ICONS[quadrant], quadrant_colour(quadrant).name()).pixmap(QSize(18, 18), self.devicePixelRatioF()))
         badge.setAccessibleName(f"{quadrant.label} icon")
         self.title = QLabel(quadrant.label, self)
         self.title.setObjectName("quadrantTitle")
         title_font = self.title.font()
         title_font.setPointSizeF(title_font.pointSizeF() * 1.15)
         self.title.setFont(title_font)
-        self.stats = QLabel(self)
+        self.stats = ElidedLabel("", self)  # shortened with "…" in a narrow window (whole in the tooltip)
+        self.stats.elide_minimum = 48
         self.stats.setObjectName("quadrantStats")
         self.stats.setAccessibleName(f"{quadrant.label} count")
         header.addWidget(badge)
         header.addWidget(self.title)
         header.addStretch(1)
-        header.addWidget(self.stats)
+        header.addWidget(self.stats, 0, Qt.AlignmentFlag.AlignRight)
         self.meaning = QLabel(quadrant.meaning, self)
         self.meaning.setObjectName("quadrantMeaning")
         self.meaning.setTextFormat(Qt.TextFormat.PlainText)
@@ -214,6 +211,7 @@ class QuadrantPanel(QFrame):
         if minutes:
             text += f" · {minutes_text(minutes)} est."
         self.stats.setText(text)
+        self.stats.setToolTip(text)
 
     def set_drop_target(self, on: bool) -> None:
         """Outline the panel while items are dragged over it."""

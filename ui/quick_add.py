@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, tzinfo
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
 from prioritizer import rules
@@ -20,9 +20,11 @@ from prioritizer.domain import Importance, ItemFacts, Kind, Policy, Quadrant
 from prioritizer.quickadd import QuickAdd, parse_quick_add
 from prioritizer.services import ItemDraft
 
+from .elided_label import ElidedLabel
 from .icons import icon
-from .quadrant_view import QUADRANT_COLORS
+from .palette import quadrant_colour, text_colour
 
+PREVIEW_TITLE_CHARS = 60  # the line itself shows the whole title; the preview shows what was understood
 PLACEHOLDER = "Quick add — e.g.  Sev1 ACME checkout down due 2h  ·  +Sam refund backlog due today  ·  meeting 1:1 Dana tomorrow 10:00 30m"
 
 
@@ -116,19 +118,22 @@ class QuickAddBar(QWidget):
         self.line.setMaxLength(2000)
         preview_row = QHBoxLayout()
         preview_row.setContentsMargins(4, 0, 4, 0)
+        preview_row.setSpacing(12)
+        # What was understood wraps (it never widens the window and is never cut off); where the
+        # item lands keeps its quadrant visible and elides its reasons (whole in the tooltip).
         self.preview = QLabel(self)
         self.preview.setObjectName("quickAddPreview")
         self.preview.setTextFormat(Qt.TextFormat.PlainText)
         self.preview.setAccessibleName("Quick add preview")
-        self.landing = QLabel(self)
-        self.landing.setObjectName("quickAddLanding")
-        self.landing.setTextFormat(Qt.TextFormat.PlainText)
-        self.landing.setAccessibleName("Quick add lands in")
-        # Long previews are clipped rather than widening the window.
+        self.preview.setWordWrap(True)
         self.preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.landing = ElidedLabel("", self)
+        self.landing.setObjectName("quickAddLanding")
+        self.landing.setAccessibleName("Quick add lands in")
+        self.landing.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.line.setMinimumWidth(220)
-        preview_row.addWidget(self.preview, 1)
-        preview_row.addWidget(self.landing)
+        preview_row.addWidget(self.preview, 3, Qt.AlignmentFlag.AlignTop)  # what was understood comes first
+        preview_row.addWidget(self.landing, 1, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.line)
         layout.addLayout(preview_row)
         self.line.textChanged.connect(self.update_preview)
@@ -154,17 +159,33 @@ class QuickAddBar(QWidget):
                 hint = "Incident: new lines are escalations · " + hint
             self.preview.setText(hint)
             self.preview.setStyleSheet("")
-            self.landing.setText("")
+            self._set_landing("", None)
             return
         parsed = self.parsed()
         quadrant, reasons = landing(parsed, self.now(), self.policy)
         understood = " · ".join(parsed.understood) if parsed.understood else "a task"
         title = parsed.title or "(no title yet)"
+        if len(title) > PREVIEW_TITLE_CHARS:
+            title = title[: PREVIEW_TITLE_CHARS - 1].rstrip() + "…"
         self.preview.setText(f"“{title}” — {understood}")
         self.preview.setStyleSheet("")
-        self.landing.setText(f"→ {quadrant.label}" + (f"  ({rules.sentence(reasons).rstrip('.')})" if reasons else ""))
-        self.landing.setStyleSheet(f"color: {QUADRANT_COLORS[quadrant]}; font-weight: 600;")
-        self.landing.setToolTip(quadrant.meaning)
+        self._set_landing(f"→ {quadrant.label}" + (f"  ({rules.sentence(reasons).rstrip('.')})" if reasons else ""), quadrant)
+
+    def _set_landing(self, text: str, quadrant: Quadrant | None) -> None:
+        """Where the item lands: the quadrant always readable, the reasons elided if they do not fit."""
+        self.landing.setText(text)
+        if quadrant is None:
+            self.landing.setStyleSheet("")
+            self.landing.setToolTip("")
+            self.landing.setMinimumWidth(0)
+            self.landing.setVisible(False)
+            return
+        self.landing.setVisible(True)
+        self.landing.setStyleSheet(f"color: {text_colour(quadrant_colour(quadrant)).name()}; font-weight: 600;")
+        self.landing.setToolTip(f"{text}\n{quadrant.meaning}")
+        bold = self.landing.font()
+        bold.setWeight(bold.Weight.DemiBold)
+        self.landing.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(f"→ {quadrant.label}  (…)") + 4)
 
     def submit(self) -> None:
         """Emit the draft for the current line (nothing for an empty line)."""
@@ -184,7 +205,7 @@ class QuickAddBar(QWidget):
         """Say why the line cannot be saved, in place of the preview."""
         self.preview.setText(f"Cannot add: {message}")
         self.preview.setStyleSheet("color: #d32f2f;")
-        self.landing.setText("")
+        self._set_landing("", None)
 
     def focus(self) -> None:
         """Put the cursor in the line."""

@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QPageLayout, Q
 
 from prioritizer.exports import KIND_COLOURS, QUADRANT_COLOURS, TARGET_COLOUR, neutral_display
 from prioritizer.humanize import minutes_text
-from prioritizer.review import ChartsData, Review, review_charts_data, review_tables
+from prioritizer.review import ChartsData, Review, review_charts_data, review_tables, section_title
 
 __all__ = ["paint_days", "paint_hbars", "paint_trend", "review_pdf_bytes", "write_review_pdf"]
 
@@ -296,7 +296,8 @@ def _document(review: Review, page_width_px: float) -> QTextDocument:
     for title, header, rows in review_tables(review):
         if title in CHART_TABLES:
             continue
-        out.append(f"<h2>{_e(title)} <span class='muted'>({len(rows)})</span></h2>")
+        heading = section_title(review, title, rows)  # 'Carries over (1,834; first 15 shown)'
+        out.append(f"<h2>{_e(title)} <span class='muted'>{_e(heading[len(title) + 1 :])}</span></h2>")
         if not rows:
             out.append("<p class='muted'><i>Nothing this week.</i></p>")
             continue

@@ -37,12 +37,14 @@ from PySide6.QtWidgets import (
 )
 
 from prioritizer.clock import local_date
-from prioritizer.domain import Changes, InputError, Quadrant
-from prioritizer.exports import KIND_COLOURS, QUADRANT_COLOURS, TARGET_COLOUR, atomic_write, neutral_display, review_csv, review_html
+from prioritizer.domain import Changes, InputError, Kind, Quadrant
+from prioritizer.exports import TARGET_COLOUR, atomic_write, neutral_display, review_csv, review_html
 from prioritizer.humanize import minutes_text
-from prioritizer.review import Review, build_review, review_charts_data, review_tables
+from prioritizer.review import Review, build_review, review_charts_data, review_tables, section_title
 from prioritizer.services import Service
 
+from .elided_label import ElidedLabel
+from .palette import group_colour, kind_colour, quadrant_colour, text_colour
 from .views import register_view
 
 CHART_TABLES = ("Time by quadrant", "Time by kind", "Time by day", "Proactive share by week")
@@ -130,21 +132,28 @@ class ReviewView(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         head = QHBoxLayout()
         head.setContentsMargins(12, 10, 12, 4)
-        self.title = QLabel()
+        self.title = ElidedLabel()
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         self.title.setFont(font)
-        # The title may be cut rather than forcing a minimum width on the whole window.
+        # The title is shortened with "…" (whole in the tooltip) rather than forcing a minimum width on the window.
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.title.setMinimumWidth(120)
+        self.title.elide_minimum = 120
         head.addWidget(self.title, 1)
-        self.prev_button = QPushButton("◀ Previous week")
+        # Compact week navigation (arrows named in their tooltips) leaves the title room to be read whole.
+        self.prev_button = QPushButton("◀")
         self.this_button = QPushButton("This week")
-        self.next_button = QPushButton("Next week ▶")
-        for button, step in ((self.prev_button, -1), (self.this_button, 0), (self.next_button, 1)):
+        self.next_button = QPushButton("▶")
+        for button, step, name in (
+            (self.prev_button, -1, "Previous week"), (self.this_button, 0, "This week"), (self.next_button, 1, "Next week")
+        ):
+            button.setToolTip(name)
+            button.setAccessibleName(name)
             button.clicked.connect(lambda _=False, s=step: self.go(s))
             head.addWidget(button)
+        for button in (self.prev_button, self.next_button):
+            button.setFixedWidth(max(36, button.fontMetrics().horizontalAdvance("◀") + 24))
         head.addSpacing(16)
         for label, kind in (("Export PDF…", "pdf"), ("HTML…", "html"), ("CSV…", "csv")):
             button = QPushButton(label)
@@ -182,6 +191,8 @@ class ReviewView(QWidget):
         self.charts_grid = QGridLayout(self.charts_host)
         self.charts_grid.setContentsMargins(0, 0, 0, 0)
         self.charts_grid.setSpacing(10)
+        self.charts_grid.setColumnStretch(0, 1)
+        self.charts_grid.setColumnStretch(1, 1)  # "By quadrant" and "By kind" side by side, equally wide
         self.body.addWidget(self.charts_host)
         self.tables_host = QWidget()
         self.tables_layout = QVBoxLayout(self.tables_host)
@@ -214,12 +225,14 @@ class ReviewView(QWidget):
         review = build_review(self.service, self.week_of)
         self.review = review
         self.title.setText(f"Weekly review - {review.label}")
+        self.title.setToolTip(self.title.text())
         share = review.proactive_share
         on_target = share is not None and share >= review.target_share
         self.tiles["tracked"].set_value(minutes_text(review.total_minutes))
         self.tiles["fire"].set_value(minutes_text(review.firefighting_minutes))
         self.tiles["share"].caption.setText(f"Proactive (target {review.target_share * 100:.0f} %)")
-        self.tiles["share"].set_value("—" if share is None else f"{share * 100:.0f} %", "#2e7d32" if on_target else "#c62828")
+        share_colour = text_colour(group_colour("proactive" if on_target else "firefighting")).name()
+        self.tiles["share"].set_value("—" if share is None else f"{share * 100:.0f} %", share_colour)
         self.tiles["done"].set_value(str(len(review.done)))
         self.tiles["aged"].set_value(str(len(review.aged_into_crisis)), "#c62828" if review.aged_into_crisis else None)
         self.headlines.setText("\n".join(f"•  {line}" for line in review.headlines))
@@ -236,10 +249,10 @@ class ReviewView(QWidget):
         charts = review_charts_data(review)
         self.charts_grid.addWidget(_days_chart(charts), 0, 0, 1, 2)
         self.charts_grid.addWidget(
-            _hbar_chart("By quadrant", [(q.label, charts.quadrant_minutes[q], QUADRANT_COLOURS[q]) for q in Quadrant]), 1, 0
+            _hbar_chart("By quadrant", [(q.label, charts.quadrant_minutes[q], quadrant_colour(q)) for q in Quadrant]), 1, 0
         )
         self.charts_grid.addWidget(
-            _hbar_chart("By kind", [(k.capitalize() + "s", m, KIND_COLOURS.get(k, "#4c7bd9")) for k, m in charts.kind_minutes]), 1, 1
+            _hbar_chart("By kind", [(k.capitalize() + "s", m, kind_colour(Kind(k))) for k, m in charts.kind_minutes]), 1, 1
         )
         self.charts_grid.addWidget(_trend_chart(charts.trend_labels, charts.trend_shares, review.target_share), 2, 0, 1, 2)
 
@@ -252,7 +265,7 @@ class ReviewView(QWidget):
         for title, header, rows in review_tables(review):
             if title in CHART_TABLES:
                 continue
-            label = QLabel(f"{title} ({len(rows)})")
+            label = QLabel(section_title(review, title, rows))  # 'Carries over (1,834; first 15 shown)'
             font = label.font()
             font.setBold(True)
             font.setPointSizeF(font.pointSizeF() * 1.15)
@@ -329,8 +342,8 @@ def _days_chart(charts: Any) -> QWidget:
     top = 0.0
     for q in Quadrant:
         bar = QBarSet(q.label)
-        bar.setColor(QColor(QUADRANT_COLOURS[q]))
-        bar.setBorderColor(QColor(QUADRANT_COLOURS[q]))
+        bar.setColor(quadrant_colour(q))
+        bar.setBorderColor(quadrant_colour(q))
         bar.append([m / 60 for m in charts.day_minutes[q]])
         series.append(bar)
     totals = [sum(charts.day_minutes[q][i] for q in Quadrant) / 60 for i in range(len(charts.day_labels))]
@@ -352,7 +365,7 @@ def _days_chart(charts: Any) -> QWidget:
     return _chart_view(chart, 300)
 
 
-def _hbar_chart(title: str, rows: list[tuple[str, float, str]]) -> QWidget:
+def _hbar_chart(title: str, rows: list[tuple[str, float, QColor]]) -> QWidget:
     """Hours per category as horizontal bars, one colour each; time and share in the axis labels."""
     from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QHorizontalStackedBarSeries, QValueAxis
 
@@ -392,7 +405,7 @@ def _trend_chart(labels: list[str], shares: list[float | None], target: float) -
 
     bars = QBarSet("proactive share")
     bars.append([0.0 if s is None else s * 100 for s in shares])
-    bars.setColor(QColor(QUADRANT_COLOURS[Quadrant.SCHEDULE]))
+    bars.setColor(group_colour("proactive"))
     series = QBarSeries()
     series.append(bars)
     series.setLabelsVisible(True)

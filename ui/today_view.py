@@ -39,10 +39,11 @@ from prioritizer.humanize import countdown, minutes_text
 from prioritizer.services import Service
 from prioritizer.today import DayPlan, MeetingSlot, plan_day
 
-from .quadrant_view import QUADRANT_COLORS
+from .palette import GROUP_COLOURS, ink_on, quadrant_colour
 from .views import register_view
 
-FREE_COLOUR = QColor("#2e9e62")
+# Free time is time for proactive work: the proactive (Schedule) colour of the palette.
+FREE_COLOUR = GROUP_COLOURS["proactive"]
 LANE_H = 46  # one row of meetings on the timeline
 WARN_BG = "#fdecea"
 WARN_FG = "#b3261e"
@@ -160,9 +161,10 @@ class TimelineWidget(QWidget):
         small.setPointSizeF(max(7.0, self.font().pointSizeF() - 1))
         for block in plan.free_blocks:
             rect = QRectF(x_of(block.start) + 2, free_top, x_of(block.end) - x_of(block.start) - 4, 40)
-            fill = QColor(FREE_COLOUR)
+            free = FREE_COLOUR.pick()
+            fill = QColor(free)
             fill.setAlpha(28)
-            painter.setPen(QPen(FREE_COLOUR, 1.4, Qt.PenStyle.DashLine))
+            painter.setPen(QPen(free, 1.4, Qt.PenStyle.DashLine))
             painter.setBrush(fill)
             painter.drawRoundedRect(rect, 5, 5)
             painter.setPen(text)
@@ -188,11 +190,11 @@ class TimelineWidget(QWidget):
             y = top + 6 + lane * LANE_H
             rect = QRectF(x_of(meeting.start) + 1, y, max(6.0, x_of(meeting.end) - x_of(meeting.start) - 2), LANE_H - 4)
             self._hit.append((rect, meeting))
-            colour = QColor(QUADRANT_COLORS.get(meeting.quadrant, "#8b95a5"))
+            colour = quadrant_colour(meeting.quadrant)
             path = QPainterPath()
             path.addRoundedRect(rect, 5, 5)
             painter.fillPath(path, colour)
-            painter.setPen(QColor("white"))
+            painter.setPen(ink_on(colour))
             width = int(rect.width() - 10)
             metrics = painter.fontMetrics()
             when = metrics.elidedText(
@@ -240,7 +242,7 @@ class CapacityBar(QWidget):
         painter.setBrush(pal.color(QPalette.ColorRole.Base))
         painter.drawRoundedRect(track, 5, 5)
         fits = min(self.planned, self.capacity)
-        painter.setBrush(FREE_COLOUR)
+        painter.setBrush(FREE_COLOUR.pick())
         painter.drawRoundedRect(QRectF(track.left(), track.top(), width * fits / full, track.height()), 5, 5)
         if self.planned > self.capacity:
             painter.setBrush(QColor(WARN_FG))
@@ -318,12 +320,19 @@ class TodayView(QWidget):
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.title.setMinimumWidth(120)
         head.addWidget(self.title, 1)
-        self.prev_button = QPushButton("◀ Previous day")
+        # Compact day navigation (arrows named in their tooltips), as in the weekly review.
+        self.prev_button = QPushButton("◀")
         self.today_button = QPushButton("Today")
-        self.next_button = QPushButton("Next day ▶")
-        for button, step in ((self.prev_button, -1), (self.today_button, 0), (self.next_button, 1)):
+        self.next_button = QPushButton("▶")
+        for button, step, name in (
+            (self.prev_button, -1, "Previous day"), (self.today_button, 0, "Today"), (self.next_button, 1, "Next day")
+        ):
+            button.setToolTip(name)
+            button.setAccessibleName(name)
             button.clicked.connect(lambda _=False, s=step: self.go(s))
             head.addWidget(button)
+        for button in (self.prev_button, self.next_button):
+            button.setFixedWidth(max(36, button.fontMetrics().horizontalAdvance("◀") + 24))
         outer.addLayout(head)
 
         self.warning = QLabel()
