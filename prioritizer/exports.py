@@ -48,9 +48,10 @@ __all__ = [
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-# The import header (see importers.CSV_COLUMNS) comes first, so an export can be
-# imported again; the read-only facts follow and are ignored by the importer.
-ITEM_COLUMNS = (
+# The item CSV header, shared by export and import (importers reads these names):
+# the editable columns first, so an export can be imported again; the read-only
+# facts follow and are ignored by the importer.
+CSV_COLUMNS = (
     "title",
     "kind",
     "importance",
@@ -64,13 +65,9 @@ ITEM_COLUMNS = (
     "start",
     "end",
     "notes",
-    "id",
-    "quadrant",
-    "status",
-    "minutes_spent",
-    "created_at",
-    "closed_at",
 )
+CSV_READ_ONLY = ("id", "quadrant", "status", "minutes_spent", "created_at", "closed_at")
+ITEM_COLUMNS = CSV_COLUMNS + CSV_READ_ONLY
 
 # One colour per quadrant for the review's charts: the same as the Balance view's
 # (ui/balance_view.py), so time looks the same in the window, the HTML and the PDF.

@@ -46,7 +46,7 @@ from sqlalchemy import select
 
 from .clock import UTC
 from .domain import Importance, InputError, Kind
-from .exports import FORMULA_PREFIXES
+from .exports import CSV_COLUMNS, CSV_READ_ONLY, FORMULA_PREFIXES
 from .models import Item
 from .services import ImportRecord, ItemDraft, Service
 
@@ -65,22 +65,7 @@ DEFAULT_MEETING_MINUTES = 30  # an event with a start but no end or duration
 WINDOW_BACK_DAYS = 30
 WINDOW_AHEAD_DAYS = 90
 
-CSV_COLUMNS = (
-    "title",
-    "kind",
-    "importance",
-    "due",
-    "estimate_minutes",
-    "strategic",
-    "delegated_to",
-    "severity",
-    "customer",
-    "key_customer",
-    "start",
-    "end",
-    "notes",
-)
-CSV_IGNORED = ("id", "quadrant", "status", "minutes_spent", "created_at", "closed_at")
+CSV_IGNORED = CSV_READ_ONLY  # written by export --csv, ignored on import
 
 
 @dataclass(frozen=True)
