@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QShowEvent
+from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from prioritizer.clock import local_date
-from prioritizer.domain import Changes, InputError, Kind, Quadrant
+from prioritizer.domain import InputError, Kind, Quadrant
 from prioritizer.exports import TARGET_COLOUR, atomic_write, neutral_display, review_csv, review_html
 from prioritizer.humanize import minutes_text
 from prioritizer.review import Review, build_review, review_charts_data, review_tables, section_title
@@ -45,7 +45,7 @@ from prioritizer.services import Service
 
 from .elided_label import ElidedLabel
 from .palette import group_colour, kind_colour, quadrant_colour, text_colour
-from .views import register_view
+from .views import RefreshWhenShown, register_view
 
 CHART_TABLES = ("Time by quadrant", "Time by kind", "Time by day", "Proactive share by week")
 
@@ -106,7 +106,7 @@ def _table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> QTableWid
     return table
 
 
-class ReviewView(QWidget):
+class ReviewView(RefreshWhenShown):
     """The weekly review of one week, with week navigation and exports.
 
     Signals:
@@ -124,7 +124,7 @@ class ReviewView(QWidget):
         self._build()
         changed = getattr(bus, "changed", None)
         if changed is not None:
-            changed.connect(self._changed)
+            changed.connect(self.on_changes)
 
     # ---------------------------------------------------------------- layout
     def _build(self) -> None:
@@ -206,19 +206,6 @@ class ReviewView(QWidget):
         self.week_of = local_date(self.service.now(), self.service.tz) if step == 0 else self.week_of + timedelta(weeks=step)
         self.refresh()
         self.week_changed.emit(self.week_of)
-
-    def _changed(self, changes: Changes) -> None:
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
-        """Catch up on changes made while hidden."""
-        if self._stale:
-            self._stale = False
-            self.refresh()
-        super().showEvent(event)
 
     def refresh(self) -> None:
         """Rebuild the review of the shown week."""

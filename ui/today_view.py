@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QHelpEvent, QPainter, QPainterPath, QPalette, QPen, QShowEvent
+from PySide6.QtGui import QColor, QFont, QHelpEvent, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -34,13 +34,13 @@ from PySide6.QtWidgets import (
 )
 
 from prioritizer.clock import local_date, to_local
-from prioritizer.domain import Changes, Quadrant
+from prioritizer.domain import Quadrant
 from prioritizer.humanize import countdown, minutes_text
 from prioritizer.services import Service
 from prioritizer.today import DayPlan, MeetingSlot, plan_day
 
 from .palette import GROUP_COLOURS, ink_on, quadrant_colour
-from .views import register_view
+from .views import RefreshWhenShown, register_view
 
 # Free time is time for proactive work: the proactive (Schedule) colour of the palette.
 FREE_COLOUR = GROUP_COLOURS["proactive"]
@@ -286,7 +286,7 @@ def _section(title: str, body: QWidget) -> QFrame:
     return frame
 
 
-class TodayView(QWidget):
+class TodayView(RefreshWhenShown):
     """Plan the day: meetings, Do items, capacity, free blocks, what turns urgent next.
 
     Signals:
@@ -304,7 +304,7 @@ class TodayView(QWidget):
         self._build()
         changed = getattr(bus, "changed", None)
         if changed is not None:
-            changed.connect(self._changed)
+            changed.connect(self.on_changes)
 
     def _build(self) -> None:
         outer = QVBoxLayout(self)
@@ -377,19 +377,6 @@ class TodayView(QWidget):
         self.day = today if step == 0 else self.day + timedelta(days=step)
         self.refresh()
         self.day_changed.emit(self.day)
-
-    def _changed(self, changes: Changes) -> None:
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
-        """Catch up on changes made while hidden."""
-        if self._stale:
-            self._stale = False
-            self.refresh()
-        super().showEvent(event)
 
     def refresh(self) -> None:
         """Re-plan the shown day and redraw."""

@@ -12,7 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
+
+from prioritizer.domain import Changes
 
 ViewFactory = Callable[[Any], QWidget]
 
@@ -38,3 +41,31 @@ def register_view(name: str, title: str, factory: ViewFactory, order: int = 100)
 def registered_views() -> list[ViewSpec]:
     """The registered views, in tab order."""
     return sorted(_REGISTRY.values(), key=lambda spec: (spec.order, spec.name))
+
+
+class RefreshWhenShown(QWidget):
+    """A view that rebuilds on changes only while visible and catches up when shown.
+
+    Subclasses implement ``refresh``. It starts stale, so a hidden tab costs nothing
+    at start-up; connect ``on_changes`` to the bus's ``changed`` signal.
+    """
+
+    _stale = True
+
+    def refresh(self) -> None:
+        """Rebuild the view from the core."""
+        raise NotImplementedError
+
+    def on_changes(self, changes: Changes) -> None:
+        """Refresh now if visible, else when next shown."""
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        """Catch up on changes made while hidden."""
+        if self._stale:
+            self._stale = False
+            self.refresh()
+        super().showEvent(event)
