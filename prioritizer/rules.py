@@ -8,22 +8,42 @@ app re-sorts at exactly those moments instead of polling.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from .clock import to_local
 from .domain import Importance, ItemFacts, Kind, Placement, Policy, Quadrant
 
 URGENT_SEVERITIES = (1, 2)
 
+# Hot path: ``place``, ``rank`` and ``explain_rank`` run once per listed item (10,000 for a
+# big list), so they use local names, dict lookups and the enums' own str() instead of
+# ``.value`` (an enum property, slow on 3.11). Behaviour, texts and their order are those
+# of the plain rules described in each docstring (tests/test_rules.py).
+_ZERO = timedelta(0)
+_ESCALATION = Kind.ESCALATION
+_MEETING = Kind.MEETING
+_IMPORTANT_LEVELS = (Importance.HIGH, Importance.CRITICAL)
+_IMPORTANCE_RANK = {i: i.rank for i in Importance}
+_QUADRANT_OF = {(u, i): Quadrant.of(u, i) for u in (False, True) for i in (False, True)}
+
 
 def describe_span(span: timedelta) -> str:
     """A short human duration: '45 min', '3 h', '2.5 h', '1 d', '1.5 d'."""
-    seconds = abs(span.total_seconds())
+    return _describe_seconds(abs(span.total_seconds()))
+
+
+def _describe_seconds(seconds: float) -> str:
     if seconds < 3600:
         return f"{max(1, round(seconds / 60))} min"
     value, unit = (seconds / 3600, "h") if seconds < 86400 else (seconds / 86400, "d")
     rounded = round(value, 1)
     text = f"{rounded:.0f}" if rounded >= 10 or rounded == int(rounded) else f"{rounded:.1f}"
     return f"{text} {unit}"
+
+
+@lru_cache(maxsize=16)
+def _no_deadline_within(horizon: timedelta) -> str:
+    return "no deadline within the next " + describe_span(horizon)
 
 
 def _stamp(moment: datetime) -> str:
@@ -35,21 +55,23 @@ def _urgency(item: ItemFacts, now: datetime, horizon: timedelta) -> tuple[bool, 
     reasons: list[str] = []
     urgent = False
     changes_at: datetime | None = None
-    if item.kind is Kind.ESCALATION and item.severity in URGENT_SEVERITIES:
+    kind = item.kind
+    if kind is _ESCALATION and item.severity in URGENT_SEVERITIES:
         urgent = True
         reasons.append(f"Sev {item.severity} escalation")
-    if item.due is not None:
-        left = item.due - now
-        if left < timedelta(0):
+    due = item.due
+    if due is not None:
+        left = due - now
+        if left < _ZERO:
             urgent = True
-            reasons.append(f"overdue by {describe_span(left)}")
+            reasons.append("overdue by " + describe_span(left))
         elif left <= horizon:
             urgent = True
-            reasons.append(f"due in {describe_span(left)}")
+            reasons.append("due in " + describe_span(left))
         else:
             # The deadline enters the horizon at due - horizon: that is when this changes.
-            changes_at = item.due - horizon
-    if item.kind is Kind.MEETING and item.start is not None and item.created_at is not None:
+            changes_at = due - horizon
+    if kind is _MEETING and item.start is not None and item.created_at is not None:
         notice = item.start - item.created_at
         if notice < horizon:
             urgent = True
@@ -61,12 +83,14 @@ def _urgency(item: ItemFacts, now: datetime, horizon: timedelta) -> tuple[bool, 
 
 def _importance(item: ItemFacts) -> tuple[bool, list[str]]:
     reasons: list[str] = []
-    if item.importance in (Importance.HIGH, Importance.CRITICAL):
-        reasons.append(f"{item.importance.value} importance")
+    importance = item.importance
+    if importance in _IMPORTANT_LEVELS:
+        reasons.append(f"{importance} importance")
     if item.strategic:
         reasons.append("marked strategic")
-    if item.kind is Kind.ESCALATION:
-        if item.severity in URGENT_SEVERITIES and not any(r.startswith("Sev") for r in reasons):
+    if item.kind is _ESCALATION:
+        # No reason above starts with "Sev", so the Sev reason is always added here.
+        if item.severity in URGENT_SEVERITIES:
             reasons.append(f"Sev {item.severity} escalation")
         if item.key_customer:
             reasons.append("escalation for a key customer")
@@ -84,22 +108,28 @@ def place(item: ItemFacts, now: datetime, policy: Policy = DEFAULT_POLICY) -> Pl
     before it starts. Important: high or critical importance, strategic, a Sev 1-2
     escalation, or an escalation for a key customer. A pin wins over both.
     """
+    return Placement(*placement_fields(item, now, policy))
+
+
+def placement_fields(
+    item: ItemFacts, now: datetime, policy: Policy = DEFAULT_POLICY
+) -> tuple[Quadrant, bool, bool, bool, tuple[str, ...], datetime | None]:
+    """``place`` as the tuple of Placement's fields (quadrant, urgent, important, pinned, reasons, changes_at)."""
     horizon = policy.urgency_horizon
-    urgent, why_urgent, changes_at = _urgency(item, now, horizon)
+    urgent, reasons, changes_at = _urgency(item, now, horizon)
     important, why_important = _importance(item)
-    reasons: list[str] = []
-    for reason in why_urgent + why_important:
-        if reason not in reasons:
+    for reason in why_important:
+        if reason not in reasons:  # only a Sev 1-2 escalation gives the same reason twice
             reasons.append(reason)
     if not urgent:
-        reasons.append("no deadline within the next " + describe_span(horizon) if item.due else "no deadline")
+        reasons.append(_no_deadline_within(horizon) if item.due else "no deadline")
     if not important:
-        reasons.append(f"{item.importance.value} importance")
+        reasons.append(f"{item.importance} importance")
     if item.pinned_quadrant is not None:
         when = f" on {_stamp(item.pinned_at)}" if item.pinned_at else ""
         reasons.insert(0, f"placed here by you{when}")
-        return Placement(item.pinned_quadrant, urgent, important, True, tuple(reasons), None)
-    return Placement(Quadrant.of(urgent, important), urgent, important, False, tuple(reasons), changes_at)
+        return (item.pinned_quadrant, urgent, important, True, tuple(reasons), None)
+    return (_QUADRANT_OF[urgent, important], urgent, important, False, tuple(reasons), changes_at)
 
 
 def sentence(reasons: tuple[str, ...]) -> str:
@@ -119,23 +149,46 @@ def rank(item: ItemFacts, now: datetime) -> tuple[int, float, int, int, float, f
     Overdue first (most overdue first), then nearest deadline, then severity,
     then importance, then meeting start, then age.
     """
-    due = (item.due - now).total_seconds() if item.due is not None else _FAR
-    overdue = 0 if due < 0 else 1
-    severity = item.severity if item.kind is Kind.ESCALATION and item.severity else 9
-    start = (item.start - now).total_seconds() if item.start is not None else _FAR
-    created = item.created_at.timestamp() if item.created_at is not None else 0.0
-    return (overdue, due, severity, -item.importance.rank, start, created)
+    return rank_of(item.kind, item.importance, item.due, item.severity, item.start, item.created_at, now)
+
+
+def rank_of(
+    kind: Kind,
+    importance: Importance,
+    due: datetime | None,
+    severity: int | None,
+    start: datetime | None,
+    created_at: datetime | None,
+    now: datetime,
+) -> tuple[int, float, int, int, float, float]:
+    """``rank`` from the fields it reads (for callers that hold them without an ItemFacts)."""
+    left = (due - now).total_seconds() if due is not None else _FAR
+    return (
+        0 if left < 0 else 1,
+        left,
+        severity if kind is _ESCALATION and severity else 9,
+        -_IMPORTANCE_RANK[importance],
+        (start - now).total_seconds() if start is not None else _FAR,
+        created_at.timestamp() if created_at is not None else 0.0,
+    )
 
 
 def explain_rank(item: ItemFacts, now: datetime) -> str:
     """Why an item sits where it does in its quadrant, in a few words."""
-    if item.due is not None:
-        left = item.due - now
-        if left < timedelta(0):
-            return f"overdue by {describe_span(left)}"
-        return f"deadline in {describe_span(left)}"
-    if item.kind is Kind.ESCALATION and item.severity:
-        return f"no deadline; severity {item.severity}"
-    if item.start is not None:
-        return f"no deadline; {item.importance.value} importance; starts {_stamp(item.start)}"
-    return f"no deadline; {item.importance.value} importance"
+    return explain_rank_of(item.kind, item.importance, item.due, item.severity, item.start, now)
+
+
+def explain_rank_of(
+    kind: Kind, importance: Importance, due: datetime | None, severity: int | None, start: datetime | None, now: datetime
+) -> str:
+    """``explain_rank`` from the fields it reads."""
+    if due is not None:
+        left = due - now
+        if left < _ZERO:
+            return "overdue by " + describe_span(left)
+        return "deadline in " + describe_span(left)
+    if kind is _ESCALATION and severity:
+        return f"no deadline; severity {severity}"
+    if start is not None:
+        return f"no deadline; {importance} importance; starts {_stamp(start)}"
+    return f"no deadline; {importance} importance"

@@ -37,14 +37,15 @@ from .domain import (
     TimeEntryView,
     TriageEvent,
 )
-from .models import EPOCH, Incident, Item, Setting, TimeEntry, TriageLog, to_micros
+from .fastlist import LIST_COLUMNS, TIME_COLUMNS, build_views, paused_gc, policy_from
+from .fastlist import QUADRANT_ORDER as QUADRANT_ORDER  # re-exported (bench, older callers)
+from .models import Incident, Item, Setting, TimeEntry, TriageLog, to_micros
 
 T = TypeVar("T")
 
 MAX_TITLE = 1000
 MAX_NOTES = 1_000_000
 MAX_NAME = 200
-QUADRANT_ORDER = {q: i for i, q in enumerate(Quadrant)}
 
 
 @dataclass(frozen=True)
@@ -177,83 +178,11 @@ def _facts(item: Any) -> ItemFacts:
     )
 
 
-def _us(value: int | None) -> datetime | None:
-    return None if value is None else EPOCH + timedelta(microseconds=value)
-
-
-# Datetimes come out as raw integers (no per-value type processing) and are converted in _row_view.
-_LIST_COLUMNS = (
-    Item.id,
-    Item.kind,
-    Item.title,
-    Item.notes,
-    Item.importance,
-    type_coerce(Item.due, BigInteger),
-    Item.estimate_minutes,
-    Item.strategic,
-    Item.delegated_to,
-    Item.status,
-    type_coerce(Item.created_at, BigInteger),
-    type_coerce(Item.updated_at, BigInteger),
-    type_coerce(Item.closed_at, BigInteger),
-    type_coerce(Item.start, BigInteger),
-    type_coerce(Item.end, BigInteger),
-    Item.severity,
-    Item.customer,
-    Item.key_customer,
-    Item.pinned_quadrant,
-    type_coerce(Item.pinned_at, BigInteger),
+# Datetimes come out as raw integers (no per-value type processing); fastlist.row_view converts them.
+_LIST_COLUMNS = tuple(
+    type_coerce(Item.__table__.c[name], BigInteger) if name in TIME_COLUMNS else Item.__table__.c[name]
+    for name in LIST_COLUMNS
 )
-_NO_TIME = (0, False)
-
-
-def _row_view(row: Any, now: datetime, policy: Policy, minutes: tuple[int, bool]) -> ItemView:
-    """An ItemView from one _LIST_COLUMNS tuple (hot path: one call per listed item)."""
-    (item_id, kind, title, notes, importance, due, estimate, strategic, delegated_to, status,
-     created_at, updated_at, closed_at, start, end, severity, customer, key_customer, pinned_q, pinned_at) = row  # fmt: skip
-    facts = ItemFacts(
-        kind=_KINDS[kind],
-        title=title,
-        importance=_IMPORTANCES[importance],
-        due=_us(due),
-        strategic=bool(strategic),
-        severity=severity,
-        key_customer=bool(key_customer),
-        start=_us(start),
-        end=_us(end),
-        created_at=_us(created_at),
-        pinned_quadrant=_QUADRANTS[pinned_q] if pinned_q else None,
-        pinned_at=_us(pinned_at),
-        status=_STATUSES[status],
-    )
-    created = facts.created_at
-    assert created is not None
-    return ItemView(
-        id=item_id,
-        kind=facts.kind,
-        title=title,
-        notes=notes,
-        importance=facts.importance,
-        due=facts.due,
-        estimate_minutes=estimate,
-        strategic=facts.strategic,
-        delegated_to=delegated_to,
-        status=facts.status,
-        created_at=created,
-        updated_at=_us(updated_at) or created,
-        closed_at=_us(closed_at),
-        start=facts.start,
-        end=facts.end,
-        severity=severity,
-        customer=customer,
-        key_customer=facts.key_customer,
-        placement=rules.place(facts, now, policy),
-        pinned_at=facts.pinned_at,
-        minutes_spent=minutes[0],
-        timer_running=minutes[1],
-        rank=rules.rank(facts, now),
-        order_reason=rules.explain_rank(facts, now),
-    )
 
 
 def _entry_view(entry: TimeEntry) -> TimeEntryView:
@@ -304,19 +233,38 @@ class Service:
         self._read_sessions = sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
     @classmethod
-    def open(cls, location: str | None = None, now: datetime | None = None, tz: tzinfo | None = None) -> Service:
+    def open(
+        cls, location: str | None = None, now: datetime | None = None, tz: tzinfo | None = None, *, deep_check: bool = True
+    ) -> Service:
         """Open (creating or migrating) the database at a location.
 
         Data safety (see backup.py / integrity.py): make_engine refuses a damaged
         file (DatabaseDamagedError); a verified backup is taken before any
-        migration (no backup, no migration); then an automatic backup if one is due.
+        migration (no backup, no migration). ``deep_check=False`` checks only the
+        header and size here (the window, which runs the page check right after its
+        first paint); SQLite meeting a damaged page while opening still raises
+        DatabaseDamagedError. The automatic backup is not taken here: the command
+        line takes it after a command that wrote, the window after its first paint
+        (ARCHITECTURE.md, "What keeps the start fast").
         """
-        from .backup import maybe_backup_quietly, pre_migration_hook
+        from .backup import pre_migration_hook
+        from .db import sqlite_path
+        from .integrity import header_check_only, is_malformed, raise_if_damaged
 
         resolved = resolve_location(location)
-        engine = make_engine(resolved)
-        migrate(engine, before_migration=pre_migration_hook(resolved))
-        maybe_backup_quietly(resolved)
+        if deep_check:
+            engine = make_engine(resolved)
+        else:
+            with header_check_only():
+                engine = make_engine(resolved)
+        try:
+            migrate(engine, before_migration=pre_migration_hook(resolved))
+        except Exception as exc:
+            engine.dispose()
+            path = None if deep_check or not is_malformed(exc) else sqlite_path(resolved)
+            if path is not None and path.exists():
+                raise_if_damaged(resolved, path)  # DatabaseDamagedError with the newest good backup
+            raise
         clock = (lambda: now) if now is not None else utcnow
         return cls(engine, clock, tz)
 
@@ -353,11 +301,7 @@ class Service:
     def policy_in(self, session: Session) -> Policy:
         """The policy, read inside an existing unit of work."""
         stored = {k: v for k, v in session.execute(select(Setting.key, Setting.value).where(Setting.key.like("policy.%")))}
-        values: dict[str, object] = {}
-        for key, (attr, parse, _) in _POLICY_KEYS.items():
-            if f"policy.{key}" in stored:
-                values[attr] = parse(stored[f"policy.{key}"])
-        return Policy(**values)  # type: ignore[arg-type]
+        return policy_from(stored)
 
     def set_policy(self, policy: Policy) -> Result[Policy]:
         """Store a new policy and re-place every open item under it."""
@@ -507,16 +451,11 @@ class Service:
                 query = query.where(Item.id.in_(ids))
             if quadrant is not None:
                 query = query.where(Item.quadrant == quadrant.value)
-            rows = session.execute(query).all()
+            with paused_gc():
+                rows = session.execute(query).all()
             minutes = self._minutes(session, now, query.with_only_columns(Item.id).scalar_subquery())
-        views = []
-        for row in rows:
-            view = _row_view(row, now, policy, minutes.get(row[0], _NO_TIME))
-            if quadrant is not None and view.placement.quadrant is not quadrant:
-                continue  # the cache said yes, the clock (moved back by --now) says no
-            views.append(view)
-        views.sort(key=lambda v: (v.status is not Status.OPEN, QUADRANT_ORDER[v.quadrant], v.rank))
-        return views
+        # Cached placements are trusted where they hold at now; reasons are worked out when read.
+        return build_views(rows, now, policy, minutes, quadrant)
 
     def ordered_open_ids(self) -> list[tuple[int, Quadrant]]:
         """Open items placed and ordered from the placement cache, in SQL (the fast path).
@@ -525,7 +464,6 @@ class Service:
         cached quadrant is the rules' answer for now; the order matches ``rules.rank``.
         """
         self.refresh()
-        now_us = to_micros(self.now())
         due = type_coerce(Item.due, BigInteger)
         quadrant_order = case({q.value: i for i, q in enumerate(Quadrant)}, value=Item.quadrant)
         importance_rank = case({i.value: -i.rank for i in Importance}, value=Item.importance)
@@ -534,7 +472,9 @@ class Service:
             .where(Item.status == Status.OPEN.value)
             .order_by(
                 quadrant_order,
-                case((due < now_us, 0), else_=1),
+                # rules.rank puts overdue items first, most overdue first: that is ascending due
+                # (an overdue due is before every other), so the order needs no clock and an
+                # index on these expressions could serve it without a sort.
                 func.coalesce(due, 2**62),
                 case((Item.kind == Kind.ESCALATION.value, func.coalesce(Item.severity, 9)), else_=9),
                 importance_rank,

@@ -6,11 +6,12 @@ import argparse
 import json
 import sys
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain import InputError, ItemView, TimeEntryView, TriageEvent
-from ..services import Service
 
+if TYPE_CHECKING:  # services imports SQLAlchemy: imported when a command opens one
+    from ..services import Service
 
 _OPENED: list[Service] = []
 
@@ -20,6 +21,8 @@ def open_service(args: argparse.Namespace, now: datetime | None) -> Service:
 
     ``close_services`` (called by ``main`` when the command ends) releases it.
     """
+    from ..services import Service
+
     service = Service.open(args.db, now=now)
     _OPENED.append(service)
     return service

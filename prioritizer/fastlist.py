@@ -1,0 +1,413 @@
+"""Item views from rows, and the ``prioritizer list`` read path that needs no SQLAlchemy.
+
+Two parts, both free of SQLAlchemy imports (importing it costs ~0.4 s, most of a
+whole ``list`` command):
+
+* ``row_view`` turns one row of ``LIST_COLUMNS`` into an ``ItemView``. Both
+  ``Service.list_items`` and the read path below use it, so both show the same.
+  An open item whose placement cache holds at ``now`` (placed at or before now,
+  changing after it, consistent with its pin) takes quadrant, urgency and
+  importance from the cache; its reasons are worked out by ``rules.place`` only
+  when first read (``CachedPlacement``). Anything else is placed by the rules.
+* ``read_list`` reads the open list straight from a SQLite file with the standard
+  ``sqlite3`` module, reading only (see ``_connect``). It returns None, and the caller takes the
+  ``Service`` path, whenever that path would do more than read: a database URL, a
+  missing file, another schema version, a placement change or an ended meeting
+  waiting for ``Service.refresh``, a file SQLite's ``quick_check`` (the pages
+  check of the start-up damage check) does not call ok, and any sqlite3 error:
+  the Service path then runs the whole start-up check and reports the damage. Reading
+  commands take no automatic backup (the command line backs up after writes).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Any
+
+from . import rules
+from .clock import UTC
+from .domain import Importance, ItemFacts, ItemView, Kind, Placement, Policy, Quadrant, Status
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # models.EPOCH (models imports SQLAlchemy)
+SCHEMA_VERSION = 1  # db.SCHEMA_VERSION; tests/test_fastlist.py checks they agree
+
+# The columns every item view is built from, in row order. Instants are raw integer
+# microseconds (no per-value type processing); row_view converts them.
+LIST_COLUMNS = (
+    "id", "kind", "title", "notes", "importance", "due", "estimate_minutes", "strategic", "delegated_to", "status",
+    "created_at", "updated_at", "closed_at", "start", "end", "severity", "customer", "key_customer",
+    "pinned_quadrant", "pinned_at", "quadrant", "urgent", "important", "placed_at", "changes_at",
+)  # fmt: skip
+TIME_COLUMNS = frozenset({"due", "created_at", "updated_at", "closed_at", "start", "end", "pinned_at", "placed_at", "changes_at"})
+NO_TIME = (0, False)
+QUADRANT_ORDER = {q: i for i, q in enumerate(Quadrant)}
+
+_KINDS = {k.value: k for k in Kind}
+_IMPORTANCES = {i.value: i for i in Importance}
+_QUADRANTS = {q.value: q for q in Quadrant}
+_STATUSES = {s.value: s for s in Status}
+_OPEN = Status.OPEN
+_QUADRANT_VALUE_OF = {(u, i): Quadrant.of(u, i).value for u in (False, True) for i in (False, True)}
+_PLACEMENT_FIELDS = ("quadrant", "urgent", "important", "pinned", "reasons", "changes_at")
+
+
+def to_micros(value: datetime) -> int:
+    """Microseconds since the epoch of an aware datetime (models.to_micros)."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"naive datetime {value!r} refused: every instant must carry a time zone")
+    delta = value - EPOCH
+    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def _us(value: int | None, _epoch: datetime = EPOCH, _td: type[timedelta] = timedelta) -> datetime | None:
+    return None if value is None else _epoch + _td(0, 0, value)
+
+
+def _new(cls: type[Any], values: dict[str, Any]) -> Any:
+    """An instance of a frozen dataclass from every field's value, without its __init__.
+
+    The generated __init__ of a frozen dataclass sets each field through
+    object.__setattr__ (~10 us for ItemView here): this fills the same __dict__ at
+    once. ``values`` must name every field (the ones used here have no __post_init__).
+    """
+    obj = object.__new__(cls)
+    obj.__dict__.update(values)
+    return obj
+
+
+def _facts(row: Sequence[Any]) -> ItemFacts:
+    """The placement facts of one LIST_COLUMNS row."""
+    pinned_q = row[18]
+    facts: ItemFacts = _new(
+        ItemFacts,
+        {
+            "kind": _KINDS[row[1]],
+            "title": row[2],
+            "importance": _IMPORTANCES[row[4]],
+            "due": _us(row[5]),
+            "strategic": bool(row[7]),
+            "severity": row[15],
+            "key_customer": bool(row[17]),
+            "start": _us(row[13]),
+            "end": _us(row[14]),
+            "created_at": _us(row[10]),
+            "pinned_quadrant": _QUADRANTS[pinned_q] if pinned_q else None,
+            "pinned_at": _us(row[19]),
+            "status": _STATUSES[row[9]],
+        },
+    )
+    return facts
+
+
+class CachedPlacement(Placement):
+    """A placement read from the cache; ``reasons`` is filled by ``rules.place`` when first read.
+
+    It equals (and hashes like) the Placement with the same fields; copies and
+    pickles are plain Placements.
+    """
+
+    def __getattr__(self, name: str) -> Any:  # only called for attributes not yet set
+        if name != "reasons":
+            raise AttributeError(name)
+        row, now, policy = self.__dict__.pop("_source")
+        reasons = rules.placement_fields(_facts(row), now, policy)[4]
+        object.__setattr__(self, "reasons", reasons)
+        return reasons
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.quadrant, self.urgent, self.important, self.pinned, self.reasons, self.changes_at)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Placement):
+            return self._fields() == tuple(getattr(other, f) for f in _PLACEMENT_FIELDS)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Placement, self._fields())
+
+
+def row_view(
+    row: Sequence[Any],
+    now: datetime,
+    now_us: int,
+    policy: Policy,
+    minutes: tuple[int, bool],
+    _epoch: datetime = EPOCH,
+    _td: type[timedelta] = timedelta,
+) -> ItemView:
+    """An ItemView from one LIST_COLUMNS row (hot path: one call per listed item).
+
+    An open item whose placement cache holds at ``now`` (placed at or before it,
+    changing after it, consistent with its pin) takes its placement from the
+    cache, with the reasons worked out when first read; anything else is placed
+    by ``rules.place`` now.
+    """
+    (item_id, kind, title, notes, importance, due, estimate, strategic, delegated_to, status,
+     created_at, updated_at, closed_at, start, end, severity, customer, key_customer, pinned_q, pinned_at,
+     quadrant, urgent, important, placed_at, changes_at) = row  # fmt: skip
+    kind_e = _KINDS[kind]
+    importance_e = _IMPORTANCES[importance]
+    due_dt = None if due is None else _epoch + _td(0, 0, due)
+    start_dt = None if start is None else _epoch + _td(0, 0, start)
+    created = _epoch + _td(0, 0, created_at)
+    placement: Placement | None = None
+    if status == "open" and placed_at is not None and placed_at <= now_us and (changes_at is None or changes_at > now_us):
+        urgent, important = bool(urgent), bool(important)
+        if (
+            (quadrant == pinned_q and changes_at is None)
+            if pinned_q
+            else (quadrant == _QUADRANT_VALUE_OF[urgent, important] and not (urgent and changes_at is not None))
+        ):
+            placement = _new(CachedPlacement, {
+                "quadrant": _QUADRANTS[quadrant], "urgent": urgent, "important": important, "pinned": bool(pinned_q),
+                "changes_at": None if changes_at is None else _epoch + _td(0, 0, changes_at),
+                "_source": (row, now, policy),
+            })  # fmt: skip
+    if placement is None:
+        placement = rules.place(_facts(row), now, policy)
+    view: ItemView = _new(
+        ItemView,
+        {
+            "id": item_id,
+            "kind": kind_e,
+            "title": title,
+            "notes": notes,
+            "importance": importance_e,
+            "due": due_dt,
+            "estimate_minutes": estimate,
+            "strategic": bool(strategic),
+            "delegated_to": delegated_to,
+            "status": _STATUSES[status],
+            "created_at": created,
+            "updated_at": created if updated_at is None else _epoch + _td(0, 0, updated_at),
+            "closed_at": None if closed_at is None else _epoch + _td(0, 0, closed_at),
+            "start": start_dt,
+            "end": None if end is None else _epoch + _td(0, 0, end),
+            "severity": severity,
+            "customer": customer,
+            "key_customer": bool(key_customer),
+            "placement": placement,
+            "pinned_at": None if pinned_at is None else _epoch + _td(0, 0, pinned_at),
+            "minutes_spent": minutes[0],
+            "timer_running": minutes[1],
+            "rank": rules.rank_of(kind_e, importance_e, due_dt, severity, start_dt, created, now),
+            "order_reason": rules.explain_rank_of(kind_e, importance_e, due_dt, severity, start_dt, now),
+        },
+    )
+    return view
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection inside: building 10,000 acyclic views otherwise runs it ~150 times."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def build_views(
+    rows: Sequence[Sequence[Any]],
+    now: datetime,
+    policy: Policy,
+    minutes: dict[int, tuple[int, bool]],
+    quadrant: Quadrant | None = None,
+) -> list[ItemView]:
+    """Views of rows, ordered by open first, quadrant, then ``rules.rank``."""
+    now_us = to_micros(now)
+    keyed = []
+    get = minutes.get
+    with paused_gc():
+        keyed = _keyed_views(rows, now, now_us, policy, get, quadrant)
+    keyed.sort(key=_first)
+    return [view for _, view in keyed]
+
+
+def _keyed_views(
+    rows: Sequence[Sequence[Any]], now: datetime, now_us: int, policy: Policy, get: Any, quadrant: Quadrant | None
+) -> list[tuple[Any, ItemView]]:
+    keyed = []
+    for row in rows:
+        view = row_view(row, now, now_us, policy, get(row[0], NO_TIME))
+        q = view.placement.quadrant
+        if quadrant is not None and q is not quadrant:
+            continue  # the cache said yes, the clock (moved back by --now) says no
+        keyed.append(((view.status is not _OPEN, QUADRANT_ORDER[q], *view.rank), view))
+    return keyed
+
+
+def _first(pair: tuple[Any, Any]) -> Any:
+    return pair[0]
+
+
+# --------------------------------------------------------------- policy text
+def _minutes_delta(value: str) -> timedelta:
+    return timedelta(minutes=float(value))
+
+
+def _weekdays(value: str) -> tuple[int, ...]:
+    return tuple(int(d) for d in value.split(",") if d)
+
+
+# stored key (after "policy.") -> (Policy attribute, parse stored text). Service stores them.
+POLICY_PARSERS: dict[str, tuple[str, Any]] = {
+    "urgency_horizon_minutes": ("urgency_horizon", _minutes_delta),
+    "proactive_target": ("proactive_target", float),
+    "work_start_minute": ("work_start_minute", int),
+    "work_end_minute": ("work_end_minute", int),
+    "work_days": ("work_days", _weekdays),
+    "forgotten_timer_minutes": ("forgotten_timer", _minutes_delta),
+}
+
+
+def policy_from(stored: dict[str, str]) -> Policy:
+    """The Policy from the stored ``policy.*`` settings (missing keys keep their defaults)."""
+    values: dict[str, object] = {}
+    for key, (attr, parse) in POLICY_PARSERS.items():
+        if f"policy.{key}" in stored:
+            values[attr] = parse(stored[f"policy.{key}"])
+    return Policy(**values)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------ SQL text
+def _column(name: str) -> str:
+    return f'items."{name}"' if name == "end" else f"items.{name}"
+
+
+LIST_SELECT = "SELECT " + ", ".join(_column(n) for n in LIST_COLUMNS) + " FROM items"
+MINUTES_SQL = (
+    'SELECT time_entries.item_id, sum(coalesce(time_entries."end", :now) - time_entries.start), '
+    'max(CASE WHEN (time_entries."end" IS NULL) THEN 1 ELSE 0 END) FROM time_entries '
+    "WHERE time_entries.item_id IN ({ids}) GROUP BY time_entries.item_id"
+)
+# Service._refresh_pending in SQL: a placement change due, or an ended meeting not yet counted.
+PENDING_SQL = (
+    "SELECT 1 FROM items WHERE status = 'open' AND changes_at <= :now "
+    'UNION ALL SELECT 1 FROM items WHERE kind = \'meeting\' AND "end" IS NOT NULL AND "end" <= :now '
+    "AND skipped = 0 AND status != 'dropped' "
+    "AND NOT EXISTS (SELECT time_entries.id FROM time_entries WHERE time_entries.item_id = items.id) LIMIT 1"
+)
+
+
+def minutes_from(rows: Any) -> dict[int, tuple[int, bool]]:
+    """Minutes spent and timer state per item from MINUTES_SQL rows."""
+    return {item_id: (round((micros or 0) / 60_000_000), bool(flag)) for item_id, micros, flag in rows}
+
+
+# ------------------------------------------------------------- the read path
+@dataclass(frozen=True)
+class FastList:
+    """What ``read_list`` read: the views, and the clock and zone they were made with."""
+
+    views: list[ItemView]
+    now: datetime
+    tz: tzinfo
+
+
+def database_file(option: str | None) -> Path | None:
+    """The database file a command would open, or None for a URL (as db.resolve_location)."""
+    location = option or os.environ.get("PRIORITIZER_DB") or ""
+    if not location:
+        import platformdirs
+
+        return platformdirs.user_data_path("prioritizer") / "prioritizer.sqlite3"
+    if "://" in location:
+        return None
+    return Path(location).expanduser()
+
+
+def _uri(path: Path, mode: str) -> str:
+    text = str(path.absolute()).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    return f"file:{text}?mode={mode}"
+
+
+def _connect(path: Path) -> sqlite3.Connection | None:
+    """A connection that only reads and leaves the files as it found them; None to take the Service path.
+
+    With a -wal file present (a writer has the database open) the connection is
+    read-only (``mode=ro``). Without one, a read-only connection would create
+    -wal and -shm and leave them behind (only a writer removes them), which the
+    command line takes for a write (and backs up): then the file is opened
+    read-write (``mode=rw`` never creates it) with ``PRAGMA query_only``, so, like
+    the Service path, the last connection removes them on close; the WAL it made
+    is empty, so closing writes nothing to the database. A rollback journal left
+    by a crash: the Service path (its start-up check runs before anything writes).
+    """
+    if path.with_name(path.name + "-journal").exists():
+        return None
+    mode = "ro" if path.with_name(path.name + "-wal").exists() else "rw"
+    try:
+        conn = sqlite3.connect(_uri(path, mode), uri=True, timeout=5, isolation_level=None)
+    except sqlite3.Error:
+        return None
+    try:
+        conn.execute("PRAGMA query_only=ON")
+    except sqlite3.Error:
+        conn.close()
+        return None
+    return conn
+
+
+def read_list(
+    option: str | None,
+    now: datetime | None,
+    tz: tzinfo,
+    quadrant: Quadrant | None = None,
+    include_closed: bool = False,
+) -> FastList | None:
+    """The list ``Service.list_items`` would return, read with sqlite3; None to take the Service path."""
+    path = database_file(option)
+    if path is None or not path.is_file():
+        return None
+    current = now if now is not None else datetime.now(UTC)
+    now_us = to_micros(current)
+    conn = _connect(path)
+    if conn is None:
+        return None
+    try:
+        conn.execute("BEGIN")  # one snapshot for every read below
+        # The start-up damage check (integrity.check_database runs the same pages check):
+        # anything but "ok" and the Service path refuses the file and names the way out.
+        if conn.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+            return None
+        version = conn.execute("SELECT value FROM settings WHERE key = 'schema_version'").fetchone()
+        if version is None or version[0] != str(SCHEMA_VERSION):
+            return None
+        if conn.execute(PENDING_SQL, {"now": now_us}).fetchone() is not None:
+            return None  # Service.refresh has work to do (and logs it)
+        stored = dict(conn.execute("SELECT key, value FROM settings WHERE key LIKE 'policy.%'").fetchall())
+        policy = policy_from(stored)
+        where, params = [], {"now": now_us}
+        if not include_closed:
+            where.append("items.status = 'open'")
+        if quadrant is not None:
+            where.append("items.quadrant = :quadrant")
+            params["quadrant"] = quadrant.value  # type: ignore[assignment]
+        condition = (" WHERE " + " AND ".join(where)) if where else ""
+        with paused_gc():
+            rows = conn.execute(LIST_SELECT + condition, params).fetchall()
+        ids = "SELECT items.id FROM items" + condition
+        minutes = minutes_from(conn.execute(MINUTES_SQL.format(ids=ids), params))
+        conn.execute("COMMIT")
+    except (sqlite3.Error, ValueError, KeyError):
+        return None  # damaged, locked, unexpected contents: the Service path says what is wrong
+    finally:
+        conn.close()
+    try:
+        views = build_views(rows, current, policy, minutes, quadrant)
+    except (KeyError, ValueError, TypeError, OverflowError):
+        return None
+    return FastList(views, current, tz)

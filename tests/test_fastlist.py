@@ -1,0 +1,266 @@
+"""The `list` read path without SQLAlchemy (prioritizer.fastlist): same output as the Service, and every fallback."""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from prioritizer import fastlist, rules
+from prioritizer.cli import main
+from prioritizer.clock import local_tz
+from prioritizer.db import SCHEMA_VERSION, resolve_location, sqlite_path
+from prioritizer.domain import Kind, Placement, Policy, Quadrant
+from prioritizer.models import Item
+from prioritizer.services import ItemDraft, Service
+
+from .conftest import NOW
+
+NOW_ARG = NOW.isoformat()
+LISTS = (["list"], ["list", "--json"], ["list", "--all"], ["list", "--all", "--json"], ["list", "--quadrant", "do"],
+         ["list", "--quadrant", "eliminate", "--json"])  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def demo_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    assert main(["--db", str(path), "--now", NOW_ARG, "demo"]) == 0
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_source: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "demo.sqlite3"
+    path.write_bytes(demo_source.read_bytes())
+    return path
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *, fast: bool) -> tuple[int, str, str]:
+    """Run the CLI; assert which path `list` took (fast=True) or force the Service path (fast=False)."""
+    taken: list[bool] = []
+    real = fastlist.read_list
+
+    def spy(*args: object, **kwargs: object) -> fastlist.FastList | None:
+        result = real(*args, **kwargs) if fast else None  # type: ignore[arg-type]
+        taken.append(result is not None)
+        return result
+
+    monkeypatch.setattr(fastlist, "read_list", spy)
+    capsys.readouterr()
+    code = main(argv)
+    out, err = capsys.readouterr()
+    monkeypatch.setattr(fastlist, "read_list", real)
+    assert taken == [fast]
+    return code, out, err
+
+
+@pytest.mark.parametrize("args", LISTS, ids=" ".join)
+def test_fast_path_prints_what_the_service_path_prints(
+    demo_db: Path, args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    argv = ["--db", str(demo_db), "--now", NOW_ARG, *args]
+    slow = _run(argv, capsys, monkeypatch, fast=False)
+    fast = _run(argv, capsys, monkeypatch, fast=True)
+    assert slow[0] == 0 and slow[1]
+    assert fast == slow
+
+
+def test_fast_views_equal_service_views(demo_db: Path) -> None:
+    service = Service.open(str(demo_db), now=NOW)
+    try:
+        for include_closed in (False, True):
+            fast = fastlist.read_list(str(demo_db), NOW, local_tz(), None, include_closed)
+            assert fast is not None
+            views = service.list_items(include_closed=include_closed)
+            assert fast.views == views
+            assert [v.placement.reasons for v in fast.views] == [v.placement.reasons for v in views]
+            assert [v.rank for v in fast.views] == [v.rank for v in views]
+    finally:
+        service.close()
+
+
+@pytest.mark.parametrize("hours", [0, -30, 2, 26, 24 * 9, -24 * 400])
+def test_views_match_the_rules_at_any_clock(demo_db: Path, hours: int) -> None:
+    """Cached or not, every view's placement and order are the rules' answer at that moment."""
+    at = NOW + timedelta(hours=hours)
+    service = Service.open(str(demo_db), now=at)
+    try:
+        views = service.list_items(include_closed=True, refresh=False)
+        with service.read_unit() as session:
+            items = {i.id: i for i in session.query(Item)}
+            from prioritizer.services import _facts
+
+            facts = {i: _facts(item) for i, item in items.items()}
+        policy = service.policy()
+        for view in views:
+            expected = rules.place(facts[view.id], at, policy)
+            assert view.placement == expected and expected == view.placement
+            assert view.placement.reasons == expected.reasons
+            assert view.rank == rules.rank(facts[view.id], at)
+            assert view.order_reason == rules.explain_rank(facts[view.id], at)
+        order = [(v.status.value != "open", list(Quadrant).index(v.quadrant), v.rank) for v in views]
+        assert order == sorted(order)
+    finally:
+        service.close()
+
+
+def test_ordered_open_ids_follow_list_items(demo_db: Path) -> None:
+    service = Service.open(str(demo_db), now=NOW)
+    try:
+        assert service.ordered_open_ids() == [(v.id, v.quadrant) for v in service.list_items()]
+    finally:
+        service.close()
+
+
+def test_cached_placement_behaves_like_a_placement(demo_db: Path) -> None:
+    service = Service.open(str(demo_db), now=NOW)
+    try:
+        cached = [v.placement for v in service.list_items() if isinstance(v.placement, fastlist.CachedPlacement)]
+    finally:
+        service.close()
+    assert cached, "the demo's open items are placed: the cache should hold"
+    for placement in cached[:20]:
+        plain = Placement(placement.quadrant, placement.urgent, placement.important, placement.pinned,
+                                placement.reasons, placement.changes_at)  # fmt: skip
+        assert placement == plain and plain == placement and hash(placement) == hash(plain)
+        copy = pickle.loads(pickle.dumps(placement))
+        assert type(copy) is Placement and copy == placement
+        with pytest.raises(AttributeError):
+            placement.no_such_field  # noqa: B018
+
+
+# ------------------------------------------------------------------ fallbacks
+def test_database_url_falls_back(demo_db: Path) -> None:
+    assert fastlist.read_list(f"sqlite:///{demo_db}", NOW, local_tz()) is None
+
+
+def test_missing_file_falls_back(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "new.sqlite3"
+    assert fastlist.read_list(str(path), NOW, local_tz()) is None
+    assert main(["--db", str(path), "--now", NOW_ARG, "list"]) == 0
+    assert "Nothing here" in capsys.readouterr().out
+
+
+def test_folder_falls_back(tmp_path: Path) -> None:
+    assert fastlist.read_list(str(tmp_path), NOW, local_tz()) is None
+
+
+def test_other_schema_version_falls_back(demo_db: Path) -> None:
+    with sqlite3.connect(demo_db) as conn:
+        conn.execute("UPDATE settings SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 1),))
+    conn.close()
+    assert fastlist.read_list(str(demo_db), NOW, local_tz()) is None
+
+
+def test_due_placement_change_falls_back(demo_db: Path) -> None:
+    with sqlite3.connect(demo_db) as conn:
+        (first,) = conn.execute("SELECT min(changes_at) FROM items WHERE status = 'open'").fetchone()
+    conn.close()
+    assert first is not None
+    moment = fastlist.EPOCH + timedelta(microseconds=first)
+    assert fastlist.read_list(str(demo_db), moment - timedelta(seconds=1), local_tz()) is not None
+    assert fastlist.read_list(str(demo_db), moment, local_tz()) is None
+
+
+def test_uncounted_ended_meeting_falls_back(db_path: Path) -> None:
+    service = Service.open(str(db_path), now=NOW - timedelta(hours=3))
+    try:
+        service.add(ItemDraft("Sync", kind=Kind.MEETING, start=NOW - timedelta(hours=2), end=NOW - timedelta(hours=1)))
+    finally:
+        service.close()
+    assert fastlist.read_list(str(db_path), NOW - timedelta(hours=2), local_tz()) is not None
+    assert fastlist.read_list(str(db_path), NOW, local_tz()) is None
+    service = Service.open(str(db_path), now=NOW)
+    try:
+        service.refresh()  # counts the meeting: nothing left for refresh to do
+    finally:
+        service.close()
+    assert fastlist.read_list(str(db_path), NOW, local_tz()) is not None
+
+
+def test_not_a_database_falls_back_and_the_service_path_reports_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "junk.sqlite3"
+    path.write_bytes(b"this is not a database at all" * 200)
+    assert fastlist.read_list(str(path), NOW, local_tz()) is None
+    assert main(["--db", str(path), "--now", NOW_ARG, "list"]) == 1
+    assert "not a database" in capsys.readouterr().err
+
+
+def test_damaged_pages_fall_back_and_the_service_path_reports_them(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = bytearray(demo_db.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    for offset in range(page * 2, len(data), page):  # every page after the first two: b-tree headers garbled
+        data[offset : offset + 8] = b"\xff" * 8
+    demo_db.write_bytes(bytes(data))
+    assert fastlist.read_list(str(demo_db), NOW, local_tz()) is None
+    assert main(["--db", str(demo_db), "--now", NOW_ARG, "list"]) == 1
+    assert "damaged" in capsys.readouterr().err
+
+
+def test_sqlite_error_falls_back(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> sqlite3.Connection:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(sqlite3, "connect", refuse)
+    assert fastlist.read_list(str(demo_db), NOW, local_tz()) is None
+
+
+# ------------------------------------------------------------ kept in step
+def test_copies_agree_with_their_sources(demo_db: Path, isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert fastlist.SCHEMA_VERSION == SCHEMA_VERSION
+    assert set(fastlist.LIST_COLUMNS) <= set(Item.__table__.c.keys())
+    assert fastlist.database_file(str(demo_db)) == sqlite_path(resolve_location(str(demo_db)))
+    assert fastlist.database_file(None) == sqlite_path(resolve_location(None))
+    monkeypatch.setenv("PRIORITIZER_DB", str(demo_db))
+    assert fastlist.database_file(None) == demo_db
+    assert fastlist.database_file("postgresql+psycopg://u@h/db") is None
+
+
+def test_stored_policy_is_read_alike(demo_db: Path) -> None:
+    service = Service.open(str(demo_db), now=NOW)
+    try:
+        policy = Policy(urgency_horizon=timedelta(hours=7, minutes=30), proactive_target=0.4, work_start_minute=480,
+                        work_end_minute=1000, work_days=(1, 2, 3), forgotten_timer=timedelta(hours=2))  # fmt: skip
+        service.set_policy(policy)
+        assert service.policy() == policy
+        fast = fastlist.read_list(str(demo_db), NOW, local_tz(), include_closed=True)
+        assert fast is not None
+        assert fast.views == service.list_items(include_closed=True)
+    finally:
+        service.close()
+
+
+def test_list_command_modules_do_not_import_sqlalchemy() -> None:
+    code = "import sys, prioritizer.cli.items, prioritizer.fastlist; print('sqlalchemy' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
+
+def test_fast_list_leaves_the_files_as_it_found_them(demo_db: Path) -> None:
+    from prioritizer.backup import file_state, list_backups
+
+    before = file_state(str(demo_db))
+    assert main(["--db", str(demo_db), "--now", NOW_ARG, "list"]) == 0
+    assert file_state(str(demo_db)) == before
+    assert not demo_db.with_name(demo_db.name + "-wal").exists()
+    assert list_backups(str(demo_db)) == []  # a read: no automatic backup
+
+
+def test_fast_list_beside_an_open_writer(demo_db: Path) -> None:
+    service = Service.open(str(demo_db), now=NOW)
+    try:
+        service.add(ItemDraft("Written while the list reads"))
+        assert demo_db.with_name(demo_db.name + "-wal").exists()
+        fast = fastlist.read_list(str(demo_db), NOW, local_tz())
+        assert fast is not None and fast.views == service.list_items()
+    finally:
+        service.close()
