@@ -1,11 +1,11 @@
 """Stand-in start-up driver: the real matrix on a database, quitting after its first populated paint.
 
-Used while ``prioritizer.ui.app`` has no quit-after-first-paint hook (see
-``suite.APP_HOOK_ENV``). It takes the same road as ``prioritizer`` with no command:
-the command-line parser (which imports every command module), then what
-``prioritizer.ui.app.run_app`` does (``application()``, ``Service.open``,
-``MainWindow(service, WindowSettings())``, show), and it quits once every
-non-empty quadrant of the matrix has painted its cards.
+Used only while ``prioritizer.ui.app`` has no quit-after-first-paint hook (see
+``suite.APP_HOOK_ENV``); it has one now, and the benchmark times the real
+``prioritizer --db FILE --now ISO``. Kept for bisecting old trees: it takes the
+road ``prioritizer`` with no command took then (the command-line parser with
+every command module, ``Service.open``, ``MainWindow(service, WindowSettings())``,
+show) and quits once every non-empty quadrant of the matrix has painted its cards.
 
     QT_QPA_PLATFORM=offscreen python -m bench.app_window --db FILE --now ISO
 Prints ``painted <rows per quadrant>`` on stderr when PRIORITIZER_BENCH_VERBOSE is set.

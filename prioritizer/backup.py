@@ -17,8 +17,12 @@ We chose that over ``PRAGMA data_version`` (per connection, useless across
 processes), ``max(updated_at)`` (stopping a timer or editing a setting does not
 touch it) and a ``last_change`` settings key (every writer in every module would
 have to remember to bump it): the fingerprint needs no cooperation from the rest
-of the code and is only computed when the interval has passed. Also before
-every migration (``pre_migration_hook``), and on request (``prioritizer backup``).
+of the code and is only computed when the interval has passed. Who asks: the
+window, in a worker thread after its first paint and hourly (``ui/recovery.py``),
+and the command line after a command that wrote, once its output is out
+(``file_state`` before and after; ``prioritizer.cli``), never on the way to the
+first paint (ARCHITECTURE.md, "What keeps the start fast"). Also before every
+migration (``pre_migration_hook``), and on request (``prioritizer backup``).
 
 Rotation keeps the 3 newest, the newest of each of the last 7 days with a backup,
 the newest of each of the last 5 ISO weeks with a backup, and every
@@ -345,8 +349,45 @@ def maybe_backup(location: str, now: datetime | None = None, interval: timedelta
     return backup_now(location, "auto", current)
 
 
+def peek_location(option: str | None) -> str | None:
+    """The database file a command will use (as ``db.resolve_location``), creating nothing; None for a server URL."""
+    location = option or os.environ.get("PRIORITIZER_DB") or str(_default_data_dir() / DB_FILENAME)
+    try:
+        return location if sqlite_path(location) is not None else None
+    except Exception:  # noqa: BLE001 - an unreadable URL: the command itself will say so
+        return None
+
+
+FileState = tuple[tuple[int, int, int] | None, tuple[int, int, int] | None]
+
+
+def file_state(location: str) -> FileState | None:
+    """What changes when anything is written: (inode, size, mtime) of the file and of its WAL; None when there is no file.
+
+    The command line compares it before and after a command to back up only after
+    commands that wrote (``prioritizer.cli.main``).
+    """
+    path = sqlite_path(location)
+    if path is None:
+        return None
+
+    def stamp(p: Path) -> tuple[int, int, int] | None:
+        try:
+            st = p.stat()
+        except OSError:
+            return None
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+    main = stamp(path.expanduser())
+    if main is None:
+        return None
+    wal = stamp(path.expanduser().with_name(path.name + "-wal"))
+    # An empty WAL holds nothing: a reader may leave one behind (or not) without writing.
+    return (main, wal if wal is not None and wal[1] > 0 else None)
+
+
 def maybe_backup_quietly(location: str) -> Path | None:
-    """``maybe_backup`` for start-up: a failed automatic backup never stops the app from opening."""
+    """``maybe_backup`` for the window and the command line: a failed automatic backup never stops the work."""
     try:
         return maybe_backup(location)
     except (BackupError, OSError, sqlite3.Error) as exc:

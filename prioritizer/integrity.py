@@ -10,12 +10,24 @@ pages it cannot read deletes the user's data). Instead ``db.make_engine`` raises
 command line prints it with the hint ``prioritizer restore --latest``, the
 window offers the restore (``ui/recovery.py``). ``quarantine`` moves the
 damaged file (with its -wal/-shm) aside byte for byte before anything replaces it.
+
+Two depths (ARCHITECTURE.md, "What keeps the start fast"): ``check_header`` reads
+the first 100 bytes and the file size (zero bytes, not a database, truncated, a
+damaged header) and costs microseconds; ``check_database`` adds SQLite's
+``quick_check`` of every page (0.1 s on a 16 MB file). The command line runs both
+before opening. The window runs the cheap one before opening (``Service.open(...,
+deep_check=False)``) and the deep one in a worker thread right after its first
+paint (``ui/recovery.py``), offering the same restore when it finds damage; a
+damaged page met before that (SQLite's "malformed") is reported the same way.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import enum
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,14 +96,26 @@ def _companion_size(path: Path, suffix: str) -> int:
 
 
 def check_database(path: Path) -> Health:
-    """Examine an existing database file without changing it."""
+    """Examine an existing database file without changing it: the header, then every page (quick_check)."""
+    health = check_header(path)
+    if health is None:
+        return _sqlite_check(path)
+    return health
+
+
+def check_header(path: Path) -> Health | None:
+    """The cheap part of ``check_database``: size and header only (no SQLite).
+
+    Returns the verdict when these settle it (damaged), or None when the pages
+    still have to be checked (the header looks sound, or only SQLite can tell).
+    """
     size = path.stat().st_size
     wal = _companion_size(path, "-wal")
     if size == 0:
         if wal == 0:
             return Health(path, Problem.ZERO_BYTES, f"the database file {path} is empty (0 bytes)")
         # A brand-new database can live entirely in its WAL until the first checkpoint.
-        return _sqlite_check(path)
+        return None
     with open(path, "rb") as fh:
         header = fh.read(100)
     if header[:16] != MAGIC:
@@ -113,7 +137,7 @@ def check_database(path: Path) -> Health:
             Problem.TRUNCATED,
             f"the database file {path} is truncated ({size} bytes; its header says {pages * page_size})",
         )
-    return _sqlite_check(path)
+    return None
 
 
 def _sqlite_check(path: Path) -> Health:
@@ -173,8 +197,37 @@ def damaged_error(location: str, health: Health) -> DatabaseDamagedError:
     return DatabaseDamagedError(health.detail + tail, health.path, health, backup)
 
 
+_DEEP: contextvars.ContextVar[bool] = contextvars.ContextVar("prioritizer_deep_check", default=True)
+
+
+@contextlib.contextmanager
+def header_check_only() -> Iterator[None]:
+    """Inside this block ``ensure_healthy`` checks only the header (``Service.open(deep_check=False)``)."""
+    token = _DEEP.set(False)
+    try:
+        yield
+    finally:
+        _DEEP.reset(token)
+
+
 def ensure_healthy(location: str, path: Path) -> None:
-    """Raise DatabaseDamagedError when an existing database file is damaged."""
+    """Raise DatabaseDamagedError when an existing database file is damaged.
+
+    The whole check (header and pages), or only the header inside ``header_check_only()``.
+    """
+    health = check_database(path) if _DEEP.get() else check_header(path)
+    if health is not None and not health.ok:
+        raise damaged_error(location, health)
+
+
+def is_malformed(exc: BaseException) -> bool:
+    """True for SQLite's own words for a damaged file (met while reading, after a header-only check)."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return "malformed" in text or "not a database" in text or "file is encrypted" in text
+
+
+def raise_if_damaged(location: str, path: Path) -> None:
+    """Run the whole check now and raise DatabaseDamagedError if the file is damaged (else return)."""
     health = check_database(path)
     if not health.ok:
         raise damaged_error(location, health)

@@ -82,14 +82,43 @@ def test_automatic_backup_only_when_changed_and_due(db_path: Path) -> None:
     svc.close()
 
 
-def test_service_open_makes_the_automatic_backup(db_path: Path) -> None:
+def test_a_command_that_writes_makes_the_automatic_backup(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The automatic backup moved off the start (ARCHITECTURE.md, "What keeps the start fast"):
+    # Service.open no longer takes it; the command line takes it after a command that wrote,
+    # once its output is out; reading commands never pay for it.
     _filled(db_path, "Keep me").close()
     assert bk.list_backups(str(db_path)) == []
     Service.open(str(db_path), now=NOW).close()
+    assert bk.list_backups(str(db_path)) == []  # opening alone backs up nothing
+    assert main(["--db", str(db_path), "list"]) == 0
+    assert bk.list_backups(str(db_path)) == []  # a read: no backup
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "add", "Second"]) == 0
+    assert capsys.readouterr().out.strip().isdigit()
     backups = bk.list_backups(str(db_path))
     assert len(backups) == 1 and backups[0].reason == "auto"
-    Service.open(str(db_path), now=NOW).close()
+    assert _titles(backups[0].path) == ["Keep me", "Second"]
+    assert main(["--db", str(db_path), "add", "Third"]) == 0
     assert len(bk.list_backups(str(db_path))) == 1  # not due again
+    assert main(["--db", str(db_path), "add", ""]) == 2  # bad input writes nothing, backs up nothing
+    assert len(bk.list_backups(str(db_path))) == 1
+
+
+def test_the_window_backs_up_after_its_first_paint(qtbot: object, db_path: Path) -> None:
+    from prioritizer.ui.recovery import DataSafety
+    from PySide6.QtWidgets import QMainWindow
+
+    _filled(db_path, "Keep me").close()
+    window = QMainWindow()
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    safety = DataSafety(window, str(db_path))
+    assert bk.list_backups(str(db_path)) == []  # nothing before the first paint
+    with qtbot.waitSignal(safety.finished, timeout=10_000):  # type: ignore[attr-defined]
+        safety.check_soon()  # what run_app calls once the matrix has painted
+    backups = bk.list_backups(str(db_path))
+    assert len(backups) == 1 and backups[0].reason == "auto"
+    assert "Automatic backup" in window.statusBar().currentMessage()
+    safety.stop()
 
 
 def test_rotation_keeps_recent_daily_weekly_and_pre_migration(db_path: Path) -> None:

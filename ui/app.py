@@ -1,17 +1,41 @@
-"""Starting the window: the application object, the service, errors as dialogs, never tracebacks."""
+"""Starting the window: the application object, the service, errors as dialogs, never tracebacks.
+
+The road to the first paint is kept short (ARCHITECTURE.md, "What keeps the start
+fast"): the database is opened with the cheap header check only, and what can
+wait (the page check of the file, the automatic backup) starts in a worker thread
+once the matrix has painted its cards (:class:`FirstPaint`). When that check finds
+the file damaged, the window closes and the recovery dialog of a damaged start
+comes up, then the window opens again on the restored data.
+
+``PRIORITIZER_QUIT_AFTER_FIRST_PAINT=1`` quits (exit 0) as soon as every non-empty
+quadrant has painted its cards: the start-up benchmark (bench/suite.py) times
+the whole ``prioritizer --db FILE --now ISO`` process to that moment.
+"""
 
 from __future__ import annotations
 
+import linecache
+import os
 import sys
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from prioritizer.domain import InputError
 
 from .icons import icon
-from .settings import WindowSettings
 from .theme import apply_theme, follow_system
+
+if TYPE_CHECKING:
+    from prioritizer.integrity import DatabaseDamagedError
+
+    from .single_instance import SingleInstance
+
+QUIT_AFTER_FIRST_PAINT = "PRIORITIZER_QUIT_AFTER_FIRST_PAINT"
+LATEST_AFTER_SHOW_MS = 5000  # what waits for the first paint runs by then anyway (a window started minimized)
+_REOPEN = 75  # app.exit code: the check after the first paint found damage; recover and open again
 
 
 def application(argv: list[str] | None = None) -> QApplication:
@@ -30,6 +54,35 @@ def application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+class FirstPaint(QObject):
+    """Emits ``painted`` once the matrix has painted its cards for the first time.
+
+    Watches the viewport of every quadrant that has cards (the whole window when
+    there are none, or when the matrix is not the tab shown); ``painted`` comes
+    from the event loop right after the last of those paints has finished.
+    """
+
+    painted = Signal()
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        matrix = getattr(window, "matrix", None)
+        targets: list[QWidget] = []
+        if matrix is not None and matrix.isVisibleTo(window):
+            targets = [matrix.views[q].viewport() for q, model in matrix.models.items() if model.rowCount() > 0]
+        self._waiting = targets or [window]
+        for target in self._waiting:
+            target.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802, D102
+        if event.type() == QEvent.Type.Paint and watched in self._waiting:
+            self._waiting.remove(watched)
+            watched.removeEventFilter(self)
+            if not self._waiting:
+                QTimer.singleShot(0, self.painted.emit)  # after this paint is done
+        return False
+
+
 def run_app(db: str | None, now: datetime | None) -> int:
     """Open the database and run the window until it closes; returns the exit code."""
     app = application()
@@ -37,43 +90,118 @@ def run_app(db: str | None, now: datetime | None) -> int:
     # lock taken before the database is opened; a second launch raises the first window.
     from prioritizer.db import resolve_location
 
-    from .recovery import DataSafety, open_or_recover, show_storage_errors
-    from .single_instance import SingleInstance, bring_to_front
+    from .single_instance import SingleInstance
 
     location = resolve_location(db)
     guard = SingleInstance(location)
-    if not guard.claim():
+    if not guard.claim(listen=False):  # the lock now; the "raise" socket after the first paint
         print(guard.message, file=sys.stderr)
         return 0
     try:
-        # A damaged file gets the restore dialog; a newer schema or a full disk a plain message.
-        opened, note = open_or_recover(location, now)
+        return _run(app, guard, location, now)
+    finally:
+        guard.release()
+
+
+def _run(app: QApplication, guard: SingleInstance, location: str, now: datetime | None) -> int:
+    from . import recovery
+    from .single_instance import bring_to_front
+
+    current: list[QWidget] = []
+    recovery.show_storage_errors(lambda: current[-1] if current else None)  # "the disk is full: nothing was saved"
+    note = ""
+    for _ in range(3):  # a restore is verified; a third damage report means something else is wrong
+        try:
+            # A damaged file gets the restore dialog; a newer schema or a full disk a plain message.
+            # Only the header is checked here: the pages are checked after the first paint.
+            opened, opened_note = recovery.open_or_recover(location, now, deep_check=False)
+        except InputError as exc:
+            QMessageBox.critical(None, "Prioritizer", f"Cannot open the database: {exc}")
+            return 2
+        except Exception as exc:  # noqa: BLE001 - a dialog, never a traceback
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            QMessageBox.critical(None, "Prioritizer", f"Cannot open the database: {message}")
+            return 1
         if opened is None:
-            guard.release()
             return 1
         service = opened
-    except InputError as exc:
-        QMessageBox.critical(None, "Prioritizer", f"Cannot open the database: {exc}")
-        return 2
-    except Exception as exc:  # noqa: BLE001 - a dialog, never a traceback
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        QMessageBox.critical(None, "Prioritizer", f"Cannot open the database: {message}")
-        return 1
-    from .main_window import MainWindow
+        note = opened_note or note
+        from .main_window import MainWindow
+        from .settings import WindowSettings
 
-    window = MainWindow(service, WindowSettings())
-    guard.raise_requested.connect(lambda: bring_to_front(window))
-    safety = DataSafety(window, location)  # File > Back up now / Show backups, hourly automatic backup
-    show_storage_errors(lambda: window)  # "the disk is full: nothing was saved" as a dialog
-    if note:
-        window.statusBar().showMessage(note, 15_000)
-    window.show()
-    try:
-        return app.exec()
-    finally:
-        service.close()
-        safety.timer.stop()
-        guard.release()
+        # PySide6's import hook read the source of nearly every module into linecache (about 1.4 MB
+        # of text, kept as lines); nothing needs it, a traceback reads its files again.
+        linecache.clearcache()
+
+        try:
+            window = MainWindow(service, WindowSettings())
+        except Exception as exc:
+            service.close()
+            damage = recovery.damage_behind(location, exc)  # a damaged page met while loading the items
+            if damage is None:
+                raise
+            done = recovery.carry_out(location, damage, recovery.ask(damage), lambda t, x: recovery._tell(None, t, x))
+            if done is None:
+                return 1
+            note = done
+            continue
+        current.append(window)
+        guard.raise_requested.connect(lambda w=window: bring_to_front(w))
+        safety = recovery.DataSafety(window, location)  # File > Back up now / Show backups, automatic backups
+        found: list[DatabaseDamagedError] = []
+
+        def damaged(error: DatabaseDamagedError, found: list[DatabaseDamagedError] = found) -> None:
+            found.append(error)
+            app.exit(_REOPEN)
+
+        safety.damaged.connect(damaged)
+        if note:
+            window.statusBar().showMessage(note, 15_000)
+        first_paint = FirstPaint(window)
+        if os.environ.get(QUIT_AFTER_FIRST_PAINT) == "1":
+            first_paint.painted.connect(lambda: app.exit(0))
+        else:
+            # What can wait starts once the cards are on screen (or a few seconds later at the latest):
+            # the page check and the automatic backup (worker thread), the "raise" socket.
+            latest = QTimer(window)
+
+            def after_first_paint(safety: recovery.DataSafety = safety, latest: QTimer = latest) -> None:
+                latest.stop()
+                guard.listen()
+                safety.check_soon()
+
+            latest.setSingleShot(True)
+            latest.timeout.connect(after_first_paint)
+            latest.start(LATEST_AFTER_SHOW_MS)
+            first_paint.painted.connect(after_first_paint)
+        window.show()
+        try:
+            code = app.exec()
+        finally:
+            safety.stop()
+            service.close()
+        if os.environ.get(QUIT_AFTER_FIRST_PAINT) == "1" and not found:
+            guard.release()
+            _exit_now(code)
+        if not found:
+            return code
+        # The page check after the first paint found damage: the same dialog as a damaged start.
+        choice = recovery.ask(found[0], window)
+        window.close()
+        window.deleteLater()
+        current.clear()
+        done = recovery.carry_out(location, found[0], choice, lambda t, x: recovery._tell(None, t, x))
+        if done is None:
+            return 1
+        note = done
+    return 1
+
+
+def _exit_now(code: int) -> None:
+    """End the benchmark's process without tearing down every Qt object (the lock is released by then)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def main() -> None:

@@ -8,25 +8,34 @@ and verified; with no backup the user may move the file aside and start empty.
 Never a repair that deletes data. A database from a newer Prioritizer and a
 full disk get a plain message instead. All texts are plain text (a path may
 contain ``<``).
+
+The window opens with the cheap header check only (``deep_check=False``);
+``DataSafety.check_soon`` runs the page check and the automatic backup in a
+worker thread after the first paint and emits ``damaged`` when the pages are
+damaged, so the same dialog comes up (ARCHITECTURE.md, "What keeps the start fast").
 """
 
 from __future__ import annotations
 
+import logging
 import sys
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
 from types import TracebackType
 
-from PySide6.QtCore import QObject, Qt, QTimer, QUrl
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QPushButton, QWidget
 
 from prioritizer.backup import BackupError, backup_dir, backup_now, maybe_backup_quietly, restore
-from prioritizer.db import SchemaTooNewError, StorageError, resolve_location
+from prioritizer.db import SchemaTooNewError, StorageError, resolve_location, sqlite_path
 from prioritizer.domain import InputError
-from prioritizer.integrity import DatabaseDamagedError, quarantine
+from prioritizer.integrity import DatabaseDamagedError, check_database, damaged_error, is_malformed, quarantine
 from prioritizer.services import Service
+
+log = logging.getLogger(__name__)
 
 
 class Choice(Enum):
@@ -97,18 +106,43 @@ def _tell(parent: QWidget | None, title: str, text: str) -> None:
     box.exec()
 
 
+def carry_out(location: str, error: DatabaseDamagedError, choice: Choice, show: Callable[[str, str], None]) -> str | None:
+    """``recover`` with its failure shown; None when the user quit or the restore failed (nothing deleted)."""
+    if choice is Choice.QUIT:
+        return None
+    try:
+        return recover(location, error, choice)
+    except (BackupError, OSError) as exc:
+        show("Prioritizer: restore failed", f"The backup could not be restored: {exc}. Nothing was deleted.")
+        return None
+
+
+def damage_behind(location: str, exc: BaseException) -> DatabaseDamagedError | None:
+    """The damage an error met while reading points to (SQLite's "malformed"), after the whole check; else None."""
+    if isinstance(exc, DatabaseDamagedError):
+        return exc
+    path = sqlite_path(location)
+    if not is_malformed(exc) or path is None or not path.exists():
+        return None
+    health = check_database(path)
+    return None if health.ok else damaged_error(location, health)
+
+
 def open_or_recover(
     db: str | None,
     now: datetime | None = None,
     parent: QWidget | None = None,
     choose: Callable[[DatabaseDamagedError], Choice] | None = None,
     tell: Callable[[str, str], None] | None = None,
+    *,
+    deep_check: bool = True,
 ) -> tuple[Service | None, str]:
     """Open the service, offering recovery when the file is damaged.
 
     Returns ``(service, note)``; ``service`` is None when the user quit or the
     database cannot be opened (the reason was shown). ``note`` says what the
-    recovery did, for the status bar.
+    recovery did, for the status bar. ``deep_check=False``: the header check only
+    (the window; ``DataSafety.check_soon`` checks the pages after the first paint).
     """
     location = resolve_location(db)
     pick = choose or (lambda err: ask(err, parent))
@@ -116,16 +150,12 @@ def open_or_recover(
     note = ""
     for _ in range(3):  # a restore is verified; a second damage report means something else is wrong
         try:
-            return Service.open(location, now=now), note
+            return Service.open(location, now=now, deep_check=deep_check), note
         except DatabaseDamagedError as err:
-            choice = pick(err)
-            if choice is Choice.QUIT:
+            done = carry_out(location, err, pick(err), show)
+            if done is None:
                 return None, ""
-            try:
-                note = recover(location, err, choice)
-            except (BackupError, OSError) as exc:
-                show("Prioritizer: restore failed", f"The backup could not be restored: {exc}. Nothing was deleted.")
-                return None, ""
+            note = done
         except SchemaTooNewError as err:
             show("Prioritizer: newer database", f"{err}.")
             return None, ""
@@ -142,9 +172,22 @@ AUTO_BACKUP_CHECK_MS = 60 * 60 * 1000  # hourly look; maybe_backup itself waits 
 class DataSafety(QObject):
     """Backups while the window runs: File → "Back up now", "Show backups", and the hourly automatic check.
 
+    Also the start-up checks moved past the first paint (``check_soon``): the page
+    check of the database, then the automatic backup, in a worker thread with its
+    own SQLite connections, so the window paints and answers meanwhile.
+
+    Signals:
+        damaged(DatabaseDamagedError): the page check found the file damaged.
+        finished(): a background check or automatic backup ended (for tests).
+
     Attributes:
         backup_action / show_action: the two menu actions.
+        timer: the hourly automatic backup.
     """
+
+    damaged = Signal(object)
+    finished = Signal()
+    _done = Signal(object, object)  # from the worker: (DatabaseDamagedError | None, backup Path | None)
 
     def __init__(self, window: QMainWindow, location: str) -> None:
         super().__init__(window)
@@ -161,6 +204,9 @@ class DataSafety(QObject):
         self.timer.setInterval(AUTO_BACKUP_CHECK_MS)
         self.timer.timeout.connect(self.auto_backup)
         self.timer.start()
+        self._checked = False
+        self._worker: threading.Thread | None = None
+        self._done.connect(self._finish)
 
     def _insert_into_file_menu(self) -> None:
         for menu_action in self.window.menuBar().actions():
@@ -193,10 +239,59 @@ class DataSafety(QObject):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def auto_backup(self) -> None:
-        """The periodic automatic backup (a window may stay open for days)."""
-        path = maybe_backup_quietly(self.location)
-        if path is not None:
-            self.window.statusBar().showMessage(f"Automatic backup: {path.name}", 10_000)
+        """The periodic automatic backup (a window may stay open for days), in the worker thread."""
+        self._start(deep=False)
+
+    def check_soon(self) -> None:
+        """The start-up checks, once: the page check of the database, then the automatic backup (worker thread)."""
+        if self._checked:
+            return
+        self._checked = True
+        self._start(deep=True)
+
+    def busy(self) -> bool:
+        """True while the worker runs."""
+        return self._worker is not None and self._worker.is_alive()
+
+    def _start(self, deep: bool) -> None:
+        if self.busy():
+            return
+        self._worker = threading.Thread(target=self._work, args=(deep,), name="prioritizer-data-safety")
+        self._worker.start()
+
+    def _work(self, deep: bool) -> None:
+        """In the worker thread: its own SQLite connections, nothing of Qt but the signal."""
+        damage: DatabaseDamagedError | None = None
+        path = None
+        try:
+            file = sqlite_path(self.location)
+            if deep and file is not None and file.is_file():
+                health = check_database(file)
+                if not health.ok:
+                    damage = damaged_error(self.location, health)
+            if damage is None:
+                path = maybe_backup_quietly(self.location)
+        except Exception as exc:  # noqa: BLE001 - a check that cannot run (busy, vanished) is not damage
+            log.warning("start-up check skipped: %s", exc)
+        try:
+            self._done.emit(damage, path)
+        except RuntimeError:  # the window is gone already
+            pass
+
+    def _finish(self, damage: DatabaseDamagedError | None, path: object) -> None:
+        if damage is not None:
+            self.damaged.emit(damage)
+        elif path is not None:
+            self.window.statusBar().showMessage(f"Automatic backup: {getattr(path, 'name', path)}", 10_000)
+        self.finished.emit()
+
+    def stop(self, wait_s: float = 30.0) -> None:
+        """Stop the timers and let a running check or backup finish (a backup half made is no backup)."""
+        self.timer.stop()
+        self._checked = True
+        worker = self._worker
+        if worker is not None and worker is not threading.current_thread():
+            worker.join(wait_s)
 
 
 def show_storage_errors(parent: Callable[[], QWidget | None] = lambda: None) -> None:

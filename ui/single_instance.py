@@ -13,10 +13,17 @@ Two mechanisms, each doing what it is good at:
 Usage in ``app.py`` (before the database is opened)::
 
     guard = SingleInstance(location)
-    if not guard.claim():
+    if not guard.claim(listen=False):
         print(guard.message, file=sys.stderr)
         return 0
     guard.raise_requested.connect(lambda: bring_to_front(window))
+    ...  # after the first paint:
+    guard.listen()
+
+The window starts listening only after its first paint (ARCHITECTURE.md, "What keeps
+the start fast"): QtNetwork is imported then, not on the way to the first paint. A
+second launch in that first second finds the lock taken and says "switch to that
+window" instead of raising it; one window per database holds either way.
 """
 
 from __future__ import annotations
@@ -24,13 +31,16 @@ from __future__ import annotations
 import getpass
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QWidget
 
 from prioritizer.db import sqlite_path
 from prioritizer.lock import InstanceLock
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 RAISE = b"raise\n"
 
@@ -74,10 +84,14 @@ class SingleInstance(QObject):
         self._server: QLocalServer | None = None
         self._clients: list[QLocalSocket] = []
 
-    def claim(self, timeout_ms: int = 2000) -> bool:
-        """True when this process is the first; otherwise ask the first to raise its window."""
+    def claim(self, timeout_ms: int = 2000, *, listen: bool = True) -> bool:
+        """True when this process is the first; otherwise ask the first to raise its window.
+
+        ``listen=False``: take the lock only; call :meth:`listen` later (after the first paint).
+        """
         if self.lock.try_acquire():
-            self._listen()
+            if listen:
+                self.listen()
             return True
         holder = self.lock.holder()
         who = f" ({holder.describe()})" if holder else ""
@@ -88,7 +102,12 @@ class SingleInstance(QObject):
             self.message = f"prioritizer: already open on this database{who}; switch to that window"
         return False
 
-    def _listen(self) -> None:
+    def listen(self) -> None:
+        """Accept "raise" requests of later launches (needs the lock; does nothing twice)."""
+        if self._server is not None or not self.lock.held:
+            return
+        from PySide6.QtNetwork import QLocalServer
+
         server = QLocalServer(self)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)  # owner-only socket
         # We hold the lock, so any socket file with this name is a leftover of a killed window.
@@ -117,6 +136,8 @@ class SingleInstance(QObject):
                 socket.deleteLater()
 
     def _send_raise(self, timeout_ms: int) -> bool:
+        from PySide6.QtNetwork import QLocalSocket
+
         socket = QLocalSocket()
         socket.connectToServer(self.name)
         if not socket.waitForConnected(timeout_ms):

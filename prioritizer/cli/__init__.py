@@ -3,6 +3,12 @@
 Exit codes: 0 success, 2 bad input (one line naming the problem, nothing
 changed), 1 anything else. Each command group lives in its own module with a
 ``register(subparsers)`` function; ``COMMAND_MODULES`` lists them in help order.
+
+Start-up speed (ARCHITECTURE.md, "What keeps the start fast"): ``main`` reads the
+command name first and imports only that command's module; ``prioritizer`` with
+no command imports none of them and goes straight to the window. ``--help``,
+``--version`` and unknown commands still build the full parser, so every message
+stays the same.
 """
 
 from __future__ import annotations
@@ -18,6 +24,27 @@ from ..clock import to_utc
 from ..domain import InputError
 
 COMMAND_MODULES = ("items", "timecmds", "balancecmds", "reviewcmds", "datacmds", "safetycmds", "guicmds")
+
+# Which module registers which command, so one command imports one module. A command
+# missing here still works (main falls back to the full parser); tests/test_startup.py
+# checks this table against what the modules really register.
+COMMANDS = {
+    "add": "items", "list": "items", "show": "items", "edit": "items", "move": "items", "unpin": "items",
+    "done": "items", "drop": "items",
+    "start": "timecmds", "stop": "timecmds", "log": "timecmds",
+    "balance": "balancecmds", "entries": "balancecmds", "entry-edit": "balancecmds", "entry-delete": "balancecmds",
+    "target": "balancecmds",
+    "review": "reviewcmds", "import": "reviewcmds", "export": "reviewcmds",
+    "demo": "datacmds",
+    "backup": "safetycmds", "restore": "safetycmds",
+    "screenshot": "guicmds",
+}  # fmt: skip
+
+# Commands that manage backups themselves: no automatic backup after them.
+_NO_AUTO_BACKUP = frozenset({"backup", "restore"})
+
+_VALUE_OPTIONS = ("--db", "--now")  # the global options that take a value
+_FULL = "\x00full"  # _command_name's answer when only the full parser will do
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -43,14 +70,14 @@ def parse_now(text: str) -> datetime:
     return to_utc(value)
 
 
-def build_parser() -> Parser:
-    """The full argument parser, built from every command module."""
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> Parser:
+    """The argument parser with the commands of ``modules`` (default: every command module)."""
     parser = Parser(prog="prioritizer", description="Eisenhower matrix for customer-service managers.")
     parser.add_argument("--db", metavar="PATH|URL", help="database file or URL (default: PRIORITIZER_DB or the user data folder)")
     parser.add_argument("--now", metavar="ISO-8601", help="fix the clock for this command (tests, demos, 'what will Friday look like?')")
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for name in COMMAND_MODULES:
+    for name in modules:
         module = importlib.import_module(f"{__name__}.{name}")
         module.register(sub)
     return parser
@@ -62,12 +89,48 @@ def _version() -> str:
     return __version__
 
 
+def _command_name(args: Sequence[str]) -> str | None:
+    """The command named on the line (None: no command), or ``_FULL`` when only the full parser can tell.
+
+    The command is the first token that is neither a global option nor its value.
+    Anything else that starts with ``-`` (``--help``, ``--version``, an abbreviation
+    or an unknown option) and a missing value send the line to the full parser.
+    """
+    i = 0
+    while i < len(args):
+        token = args[i]
+        if token in _VALUE_OPTIONS:
+            if i + 1 >= len(args) or args[i + 1].startswith("-"):
+                return _FULL
+            i += 2
+        elif token.startswith(tuple(f"{o}=" for o in _VALUE_OPTIONS)):
+            i += 1
+        elif token.startswith("-"):
+            return _FULL
+        else:
+            return token
+    return None
+
+
+def parser_for(args: Sequence[str]) -> Parser:
+    """The smallest parser that reads this command line exactly as the full one would."""
+    name = _command_name(args)
+    if name is None:
+        return build_parser(())  # no command: the window, no command module imported
+    module = COMMANDS.get(name)
+    if module is None:  # --help, --version, an unknown command: the full parser says it all
+        return build_parser()
+    return build_parser((module,))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code."""
     os.umask(0o077)  # database, WAL, backups and exports stay owner-only
     args_list = list(sys.argv[1:] if argv is None else argv)
+    after: _AfterWrite | None = None
+    code = EXIT_ERROR
     try:
-        parser = build_parser()
+        parser = parser_for(args_list)
         args = parser.parse_args(args_list)
         now = parse_now(args.now) if args.now else None
         handler = getattr(args, "func", None)
@@ -75,13 +138,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .guicmds import open_window
 
             return open_window(args.db, now)
-        return int(handler(args, now) or 0)
+        if args.command not in _NO_AUTO_BACKUP:
+            after = _AfterWrite(args.db)
+        code = int(handler(args, now) or 0)
+        return code
     except (UsageError, InputError) as exc:  # bad input: one line, exit 2
         print(f"prioritizer: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return EXIT_ERROR
     except BrokenPipeError:
+        after = None
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the user gets one line, never a traceback
         if os.environ.get("PRIORITIZER_DEBUG"):
@@ -90,9 +157,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"prioritizer: error: {message}", file=sys.stderr)
         return EXIT_ERROR
     finally:
-        from .common import close_services
+        if "prioritizer.cli.common" in sys.modules:  # only a command that opened a service imported it
+            from .common import close_services
 
-        close_services()
+            close_services()
+        if after is not None and code == EXIT_OK:
+            after.back_up_if_written()
+
+
+class _AfterWrite:
+    """The automatic backup of the command line: after a command that wrote, once its output is out.
+
+    Reading commands never pay for it. The state of the file (and its WAL) before the
+    command is compared with the state after it, once every connection is closed.
+    ``maybe_backup`` then decides as always (6 h since the newest backup, data changed).
+    """
+
+    def __init__(self, db: str | None) -> None:
+        from ..backup import file_state, peek_location
+
+        self.location = peek_location(db)
+        self.before = file_state(self.location) if self.location is not None else None
+
+    def back_up_if_written(self) -> None:
+        from ..backup import file_state, maybe_backup_quietly
+
+        if self.location is None or file_state(self.location) in (self.before, None):
+            return
+        try:
+            sys.stdout.flush()
+        except (OSError, ValueError):
+            return
+        maybe_backup_quietly(self.location)
 
 
 def run() -> None:

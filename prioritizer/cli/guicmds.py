@@ -1,4 +1,8 @@
-"""Window commands: opening the app (no command) and screenshots. Qt is imported only here, lazily."""
+"""Window commands: opening the app (no command) and screenshots. Qt is imported only here, lazily.
+
+Importing this module is cheap (no SQLAlchemy, no Qt): ``prioritizer`` with no command
+imports it and goes straight to ``open_window``.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from ..domain import InputError
-from .common import open_service
 
 
 def register(sub: Any) -> None:
@@ -33,6 +36,8 @@ def cmd_screenshot(args: argparse.Namespace, now: datetime | None) -> int:
     file = Path(args.file)
     if file.suffix.lower() != ".png":
         raise InputError(f"the screenshot file must end in .png, not {file.name!r}")
+    from .common import open_service
+
     service = open_service(args, now)
     try:
         save_screenshot(service, file, view=args.view, size=size, theme=args.theme)
@@ -42,11 +47,45 @@ def cmd_screenshot(args: argparse.Namespace, now: datetime | None) -> int:
     return 0
 
 
+# The Qt-free modules the first paint needs, imported before PySide6: PySide6 installs an
+# import hook (shibokensupport.feature) that reads the whole source of every module imported
+# after it (through linecache, which keeps it): SQLAlchemy imported after PySide6 costs about
+# 0.15 s and 20 MiB more (ARCHITECTURE.md, "What keeps the start fast"). Only what the
+# matrix, the quick add bar and the status bar use: the other views' modules load with them.
+CORE_BEFORE_QT = (
+    "prioritizer.services",  # SQLAlchemy, the models, the rules
+    "sqlalchemy.dialects.sqlite",  # loaded by create_engine
+    "prioritizer.backup",
+    "prioritizer.integrity",
+    "prioritizer.lock",
+    "prioritizer.humanize",
+    "prioritizer.quickadd",
+    "prioritizer.balance",
+    "prioritizer.timekeeping",
+    "platformdirs",
+    "getpass",
+)
+
+
+def import_core_first() -> None:
+    """Import ``CORE_BEFORE_QT`` (a no-op once PySide6 is loaded: the hook is in place by then)."""
+    if "PySide6" in sys.modules:
+        return
+    import importlib
+
+    for name in CORE_BEFORE_QT:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # a module renamed or gone: only the start gets slower
+            continue
+
+
 def open_window(db: str | None, now: datetime | None) -> int:
     """Open the main window on the database."""
+    import_core_first()
     try:
         from prioritizer.ui.app import run_app
     except ImportError as exc:
         print(f"prioritizer: error: the window needs PySide6 ({exc})", file=sys.stderr)
         return 1
-    return run_app(db, now)
+    return int(run_app(db, now))

@@ -1,0 +1,227 @@
+"""What keeps the start fast (ARCHITECTURE.md), and that the data safety it moved still holds.
+
+- ``prioritizer`` with no command imports no command module and no parser beyond the globals;
+  one command imports one module; the table saying which is checked against the modules.
+- The window opens with the header check only; the page check and the automatic backup run
+  after the first paint, and damage found then gets the same restore dialog as at start.
+- ``PRIORITIZER_QUIT_AFTER_FIRST_PAINT=1`` ends the process (exit 0) once the matrix painted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from prioritizer import backup as bk
+from prioritizer.cli import COMMAND_MODULES, COMMANDS, _command_name, build_parser, main
+from prioritizer.integrity import DatabaseDamagedError, check_database, check_header
+from prioritizer.services import ItemDraft, Service
+
+from .conftest import NOW
+
+
+def _commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:  # noqa: SLF001 - argparse keeps its sub-parsers here
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            return dict(action.choices)
+    return {}
+
+
+def test_the_command_table_matches_what_the_modules_register() -> None:
+    registered = {}
+    for module in COMMAND_MODULES:
+        for name in _commands(build_parser((module,))):
+            registered[name] = module
+    assert registered == COMMANDS
+    assert list(_commands(build_parser())) == list(registered)  # help order unchanged
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        ([], None),
+        (["--db", "x.sqlite3", "--now", "2026-11-20T09:00"], None),
+        (["--db=x.sqlite3", "list", "--json"], "list"),
+        (["--now", "2026-11-20T09:00", "add", "--help"], "add"),
+        (["--db", "list"], None),  # "list" is the value of --db: no command, as argparse reads it
+        (["--help"], "\x00full"),
+        (["--version"], "\x00full"),
+        (["--db"], "\x00full"),  # a missing value: the full parser says so
+        (["--d", "x", "list"], "\x00full"),  # an abbreviation: only argparse knows
+        (["frobnicate"], "frobnicate"),
+    ],
+)
+def test_the_command_name_is_read_before_any_module_is_imported(argv: list[str], expected: str | None) -> None:
+    assert _command_name(argv) == expected
+
+
+def test_help_and_unknown_commands_still_list_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    for name in COMMANDS:
+        assert name in out
+    assert main(["frobnicate"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("prioritizer: error: argument COMMAND: invalid choice: 'frobnicate'") and "screenshot" in err
+    assert main(["--db"]) == 2
+    assert "argument --db: expected one argument" in capsys.readouterr().err
+
+
+def _imports_after(argv: list[str], tmp_path: Path) -> list[str]:
+    """The prioritizer.cli modules and big libraries loaded by a command line, in a fresh interpreter.
+
+    ``open_window`` is replaced by a probe, so the window itself is not started.
+    """
+    probe = (
+        "import sys\n"
+        "import prioritizer.cli.guicmds as g\n"
+        "seen = []\n"
+        "def loaded():\n"
+        "    return ' '.join(sorted(m for m in sys.modules if m.startswith('prioritizer.cli.') or m in ('sqlalchemy', 'PySide6')))\n"
+        "def probe(db, now):\n"
+        "    seen.append(loaded())\n"
+        "    return 0\n"
+        "g.open_window = probe\n"
+        "from prioritizer.cli import main\n"
+        f"code = main({argv!r})\n"
+        "print(seen[0] if seen else loaded())\n"
+        "sys.exit(code)\n"
+    )
+    env = dict(os.environ, PRIORITIZER_DB=str(tmp_path / "probe.sqlite3"))
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
+    assert run.returncode == 0, run.stderr
+    return run.stdout.split("\n")[-2].split()
+
+
+def test_no_command_imports_no_command_module(tmp_path: Path) -> None:
+    loaded = _imports_after(["--now", "2026-11-20T09:00"], tmp_path)
+    assert loaded == ["prioritizer.cli.guicmds"]  # no other command module, no SQLAlchemy, no Qt yet
+
+
+def test_one_command_imports_its_own_module_only(tmp_path: Path) -> None:
+    loaded = _imports_after(["stop"], tmp_path)
+    others = {"prioritizer.cli.common", "prioritizer.cli.guicmds"}  # the probe itself loads guicmds
+    assert [m for m in loaded if m.startswith("prioritizer.cli.") and m not in others] == ["prioritizer.cli.timecmds"]
+    assert "PySide6" not in loaded
+
+
+# ---------------------------------------------------------------- data safety, moved
+def _garbage_in_a_page(path: Path, page: int = 3) -> None:
+    """Overwrite one page (by default the items' uid index: no read at start touches it)."""
+    with open(path, "rb+") as fh:
+        fh.seek(4096 * (page - 1))
+        fh.write(b"\xff" * 4096)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _database_with_backup(db_path: Path, items: int = 60) -> Path:
+    svc = Service.open(str(db_path), now=NOW)
+    for n in range(items):
+        svc.add(ItemDraft(title=f"Item {n}", notes="notes " * 50))
+    backup = bk.backup_now(str(db_path), "manual")
+    svc.add(ItemDraft(title="After the backup"))
+    svc.close()
+    return backup
+
+
+def test_the_header_check_is_cheap_and_the_command_line_still_checks_every_page(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    backup = _database_with_backup(db_path)
+    _garbage_in_a_page(db_path)
+    assert check_header(db_path) is None  # the header cannot see it
+    assert not check_database(db_path).ok
+    svc = Service.open(str(db_path), now=NOW, deep_check=False)  # the window's open: header only
+    svc.close()
+    with pytest.raises(DatabaseDamagedError):
+        Service.open(str(db_path), now=NOW)  # the default (command line): every page
+    assert main(["--db", str(db_path), "stop"]) == 1
+    err = capsys.readouterr().err
+    assert "damaged" in err and str(backup) in err and "restore --latest" in err
+
+
+def test_a_damaged_page_met_while_opening_is_reported_as_damage(db_path: Path) -> None:
+    _database_with_backup(db_path)
+    _garbage_in_a_page(db_path, page=10)  # the settings table: read by the schema-version check
+    with pytest.raises(DatabaseDamagedError, match="restore --latest"):
+        Service.open(str(db_path), now=NOW, deep_check=False)
+
+
+def test_the_check_after_the_first_paint_finds_damage(qtbot: object, db_path: Path) -> None:
+    from prioritizer.ui.recovery import DataSafety
+    from PySide6.QtWidgets import QMainWindow
+
+    backup = _database_with_backup(db_path)
+    _garbage_in_a_page(db_path)
+    window = QMainWindow()
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    safety = DataSafety(window, str(db_path))
+    with qtbot.waitSignal(safety.damaged, timeout=10_000) as blocker:  # type: ignore[attr-defined]
+        safety.check_soon()
+    error = blocker.args[0]
+    assert isinstance(error, DatabaseDamagedError) and error.backup is not None and error.backup.path == backup
+    safety.stop()
+    assert [b.path for b in bk.list_backups(str(db_path))] == [backup]  # no automatic backup of a damaged file
+
+
+def test_the_window_offers_the_restore_when_the_check_after_paint_finds_damage(
+    qtbot: object, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prioritizer.ui import recovery
+    from prioritizer.ui.app import application, run_app
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    _database_with_backup(db_path, items=3)
+    _garbage_in_a_page(db_path)
+    damaged = _digest(db_path)
+    asked: list[DatabaseDamagedError] = []
+
+    def choose(err: DatabaseDamagedError, parent: object = None) -> recovery.Choice:
+        asked.append(err)
+        return recovery.Choice.RESTORE
+
+    monkeypatch.setattr(recovery, "ask", choose)
+    finished = recovery.DataSafety._finish  # noqa: SLF001
+
+    def finish_then_close(self: recovery.DataSafety, damage: object, path: object) -> None:
+        finished(self, damage, path)
+        if damage is None:  # the reopened window checked out: close it, run_app returns
+            QTimer.singleShot(0, lambda: [w.close() for w in QApplication.topLevelWidgets()])
+
+    monkeypatch.setattr(recovery.DataSafety, "_finish", finish_then_close)
+    app = application()
+    QTimer.singleShot(20_000, app.quit)  # a safety net: never hang the suite
+    assert run_app(str(db_path), NOW) == 0
+    assert len(asked) == 1 and "damaged" in str(asked[0])
+    (aside,) = db_path.parent.glob(db_path.name + ".damaged-*")
+    assert _digest(aside) == damaged
+    assert check_database(db_path).ok
+    svc = Service.open(str(db_path), now=NOW)
+    assert sorted(v.title for v in svc.list_items()) == ["Item 0", "Item 1", "Item 2"]
+    svc.close()
+
+
+def test_quit_after_first_paint_ends_the_real_process(tmp_path: Path) -> None:
+    db = tmp_path / "paint.sqlite3"
+    svc = Service.open(str(db), now=NOW)
+    for n in range(30):
+        svc.add(ItemDraft(title=f"Card {n}", due=NOW if n % 2 else None))
+    svc.close()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PRIORITIZER_QUIT_AFTER_FIRST_PAINT="1")
+    run = subprocess.run(
+        [sys.executable, "-m", "prioritizer", "--db", str(db), "--now", NOW.isoformat()],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    assert not (tmp_path / "paint.sqlite3.backups").exists()  # nothing deferred ran before the quit
