@@ -46,8 +46,20 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from . import db as _db
-from .db import APP_NAME, DB_FILENAME, sqlite_path
+from .db import DB_FILENAME, sqlite_path
 from .domain import InputError
+from .location import (  # re-exported: callers import them from here too
+    FileState as FileState,
+)
+from .location import (
+    default_data_dir as default_data_dir,
+)
+from .location import (
+    file_state as file_state,
+)
+from .location import (
+    peek_location as peek_location,
+)
 
 log = logging.getLogger(__name__)
 
@@ -82,11 +94,7 @@ def _db_file(location: str) -> Path:
     return path.expanduser().absolute()
 
 
-def _default_data_dir() -> Path:
-    # platformdirs without creating anything (data_dir() creates the folder).
-    import platformdirs
-
-    return platformdirs.user_data_path(APP_NAME).absolute()
+_default_data_dir = default_data_dir
 
 
 def backup_dir(location: str) -> Path:
@@ -347,43 +355,6 @@ def maybe_backup(location: str, now: datetime | None = None, interval: timedelta
     elif not _has_user_data(path):
         return None  # a new, empty database: nothing to protect yet
     return backup_now(location, "auto", current)
-
-
-def peek_location(option: str | None) -> str | None:
-    """The database file a command will use (as ``db.resolve_location``), creating nothing; None for a server URL."""
-    location = option or os.environ.get("PRIORITIZER_DB") or str(_default_data_dir() / DB_FILENAME)
-    try:
-        return location if sqlite_path(location) is not None else None
-    except Exception:  # noqa: BLE001 - an unreadable URL: the command itself will say so
-        return None
-
-
-FileState = tuple[tuple[int, int, int] | None, tuple[int, int, int] | None]
-
-
-def file_state(location: str) -> FileState | None:
-    """What changes when anything is written: (inode, size, mtime) of the file and of its WAL; None when there is no file.
-
-    The command line compares it before and after a command to back up only after
-    commands that wrote (``prioritizer.cli.main``).
-    """
-    path = sqlite_path(location)
-    if path is None:
-        return None
-
-    def stamp(p: Path) -> tuple[int, int, int] | None:
-        try:
-            st = p.stat()
-        except OSError:
-            return None
-        return (st.st_ino, st.st_size, st.st_mtime_ns)
-
-    main = stamp(path.expanduser())
-    if main is None:
-        return None
-    wal = stamp(path.expanduser().with_name(path.name + "-wal"))
-    # An empty WAL holds nothing: a reader may leave one behind (or not) without writing.
-    return (main, wal if wal is not None and wal[1] > 0 else None)
 
 
 def maybe_backup_quietly(location: str) -> Path | None:

@@ -23,48 +23,32 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from .domain import InputError
+from .location import (  # re-exported: callers import them from here too
+    APP_NAME as APP_NAME,
+)
+from .location import (
+    DB_FILENAME as DB_FILENAME,
+)
+from .location import (
+    data_dir as data_dir,
+)
+from .location import (
+    is_url as is_url,
+)
+from .location import (
+    resolve_location as resolve_location,
+)
+from .location import (
+    sqlite_path as sqlite_path,
+)
 from .models import Base, Setting
 
 SCHEMA_VERSION = 1
 READ_ONLY = "prioritizer_read_only"  # execution option of read-only units
-APP_NAME = "prioritizer"
-DB_FILENAME = "prioritizer.sqlite3"
 
 
 class SchemaTooNewError(RuntimeError):
     """The database was written by a newer Prioritizer; it is left untouched."""
-
-
-def data_dir() -> Path:
-    """The per-user data directory (created owner-only on first use)."""
-    import platformdirs
-
-    path = platformdirs.user_data_path(APP_NAME)
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
-
-
-def resolve_location(option: str | None = None) -> str:
-    """The database location from the option, the environment or the default."""
-    location = option or os.environ.get("PRIORITIZER_DB") or ""
-    if not location:
-        return str(data_dir() / DB_FILENAME)
-    return location
-
-
-def is_url(location: str) -> bool:
-    """True when the location is a database URL rather than a file path."""
-    return "://" in location
-
-
-def sqlite_path(location: str) -> Path | None:
-    """The file behind a location, or None for a server database or memory."""
-    if is_url(location):
-        url = make_url(location)
-        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-            return None
-        return Path(url.database)
-    return Path(location).expanduser()
 
 
 def _prepare_file(path: Path) -> None:

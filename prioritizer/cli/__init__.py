@@ -174,13 +174,14 @@ class _AfterWrite:
     """
 
     def __init__(self, db: str | None) -> None:
-        from ..backup import file_state, peek_location
+        from ..location import file_state, peek_location  # no SQLAlchemy: reading commands stay light
 
         self.location = peek_location(db)
         self.before = file_state(self.location) if self.location is not None else None
 
     def back_up_if_written(self) -> None:
-        from ..backup import file_state, maybe_backup_quietly
+        from ..backup import maybe_backup_quietly
+        from ..location import file_state
 
         if self.location is None or file_state(self.location) in (self.before, None):
             return
