@@ -180,7 +180,7 @@ class _AfterWrite:
         self.before = file_state(self.location) if self.location is not None else None
 
     def back_up_if_written(self) -> None:
-        from ..backup import maybe_backup_quietly
+        """Back up (when due) if the command changed the file."""
         from ..location import file_state
 
         if self.location is None or file_state(self.location) in (self.before, None):
@@ -189,6 +189,8 @@ class _AfterWrite:
             sys.stdout.flush()
         except (OSError, ValueError):
             return
+        from ..backup import maybe_backup_quietly  # only now: it imports SQLAlchemy
+
         maybe_backup_quietly(self.location)
 
 
