@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta, tzinfo
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sqlalchemy import BigInteger, Engine, case, delete, func, select, type_coerce
 from sqlalchemy.orm import Session, sessionmaker
@@ -40,6 +40,9 @@ from .domain import (
 from .fastlist import LIST_COLUMNS, TIME_COLUMNS, build_views, paused_gc, policy_from
 from .fastlist import QUADRANT_ORDER as QUADRANT_ORDER  # re-exported (bench, older callers)
 from .models import Incident, Item, Setting, TimeEntry, TriageLog, to_micros
+
+if TYPE_CHECKING:
+    from .quickadd import QuickAdd
 
 T = TypeVar("T")
 
@@ -74,6 +77,24 @@ class ItemDraft:
     customer: str | None = None
     key_customer: bool = False
     skipped: bool = False
+
+    @classmethod
+    def from_quick_add(cls, quick: QuickAdd) -> ItemDraft:
+        """The item a quick-add line describes (importance normal when not said)."""
+        return cls(
+            title=quick.title,
+            kind=quick.kind,
+            importance=quick.importance or Importance.NORMAL,
+            due=quick.due,
+            estimate_minutes=quick.estimate_minutes,
+            strategic=quick.strategic,
+            delegated_to=quick.delegated_to,
+            start=quick.start,
+            end=quick.end,
+            severity=quick.severity,
+            customer=quick.customer,
+            key_customer=quick.key_customer,
+        )
 
 
 # --- Bulk import records (added for importers.py; see Service.import_items) ---

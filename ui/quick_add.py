@@ -41,24 +41,6 @@ def read_line(text: str, now: datetime, tz: tzinfo | None, default_kind: Kind = 
     return parsed
 
 
-def draft_of(parsed: QuickAdd) -> ItemDraft:
-    """The item a parsed line describes."""
-    return ItemDraft(
-        title=parsed.title,
-        kind=parsed.kind,
-        importance=parsed.importance or Importance.NORMAL,
-        due=parsed.due,
-        severity=parsed.severity,
-        customer=parsed.customer,
-        key_customer=parsed.key_customer,
-        strategic=parsed.strategic,
-        delegated_to=parsed.delegated_to,
-        estimate_minutes=parsed.estimate_minutes,
-        start=parsed.start,
-        end=parsed.end,
-    )
-
-
 def landing(parsed: QuickAdd, now: datetime, policy: Policy) -> tuple[Quadrant, tuple[str, ...]]:
     """Where the core's rules would place the item right now, and why."""
     facts = ItemFacts(
@@ -195,7 +177,7 @@ class QuickAddBar(QWidget):
         if not parsed.title:
             self.show_error("the title is empty: add a few words besides the tokens")
             return
-        self.submitted.emit(draft_of(parsed))
+        self.submitted.emit(ItemDraft.from_quick_add(parsed))
 
     def saved(self) -> None:
         """The item was added: clear the line for the next one."""

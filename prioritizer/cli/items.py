@@ -149,20 +149,7 @@ def cmd_add(args: argparse.Namespace, now: datetime | None) -> int:
     service = open_service(args, now)
     text = " ".join(args.text)
     quick = parse_quick_add(text, service.now(), service.tz)
-    draft = ItemDraft(
-        title=quick.title,
-        kind=quick.kind,
-        importance=quick.importance or Importance.NORMAL,
-        due=quick.due,
-        estimate_minutes=quick.estimate_minutes,
-        strategic=quick.strategic,
-        delegated_to=quick.delegated_to,
-        start=quick.start,
-        end=quick.end,
-        severity=quick.severity,
-        customer=quick.customer,
-        key_customer=quick.key_customer,
-    )
+    draft = ItemDraft.from_quick_add(quick)
     draft = _apply_options(service, draft, args, editing=False)
     result = service.add(draft)
     print(result.value)
