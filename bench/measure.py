@@ -27,14 +27,17 @@ class Sample:
 
     @property
     def median(self) -> float:
+        """The median of the runs."""
         return statistics.median(self.values)
 
     @property
     def min(self) -> float:
+        """The fastest run."""
         return min(self.values)
 
     @property
     def max(self) -> float:
+        """The slowest run."""
         return max(self.values)
 
 

@@ -51,18 +51,21 @@ class Figure:
 
     @property
     def ratio(self) -> float | None:
+        """The median over the baseline's median, when there is a baseline."""
         if self.sample is None or self.baseline is None or not self.baseline.median:
             return None
         return self.sample.median / self.baseline.median
 
     @property
     def delta(self) -> float | None:
+        """The median minus the baseline's median (memory rows)."""
         if self.sample is None or self.baseline is None:
             return None
         return self.sample.median - self.baseline.median
 
     @property
     def passed(self) -> bool | None:
+        """Whether the target is met (None without a target)."""
         if self.sample is None or self.target is None:
             return None
         if self.target_kind == "ratio":
@@ -87,17 +90,21 @@ class Context:
 
     @property
     def large_params(self) -> datagen.LargeParams:
+        """Sizes of the large database."""
         return datagen.QUICK_LARGE if self.quick else datagen.LargeParams()
 
     @property
     def tasks_params(self) -> datagen.TasksParams:
+        """Sizes of the Taskwarrior comparison."""
         return datagen.QUICK_TASKS if self.quick else datagen.TasksParams()
 
     @property
     def intervals_params(self) -> datagen.IntervalsParams:
+        """Sizes of the Timewarrior comparison."""
         return datagen.QUICK_INTERVALS if self.quick else datagen.IntervalsParams()
 
     def once(self, key: str, make: Callable[[], Any]) -> Any:
+        """Build a shared fixture once per run."""
         if key not in self._cache:
             self._cache[key] = make()
         return self._cache[key]
@@ -113,6 +120,7 @@ class Context:
         return self.once("large", make)
 
     def tasks(self) -> tuple[Path, Path, dict[str, Any]]:
+        """The Taskwarrior data and the same tasks as a Prioritizer database."""
         def make() -> tuple[Path, Path, dict[str, Any]]:
             ensure_tool("task", "taskwarrior", self.log)
             db, taskdata, info, built = datagen.tasks_peer(self.tasks_params)
@@ -122,6 +130,7 @@ class Context:
         return self.once("tasks", make)
 
     def intervals(self) -> tuple[Path, Path, dict[str, Any]]:
+        """The Timewarrior data and the same intervals as a Prioritizer database."""
         def make() -> tuple[Path, Path, dict[str, Any]]:
             ensure_tool("timew", "timewarrior", self.log)
             db, twdb, info, built = datagen.intervals_peer(self.intervals_params)
@@ -146,6 +155,7 @@ class Context:
         return env
 
     def prioritizer_argv(self) -> list[str]:
+        """How to run the prioritizer command in a child process."""
         script = Path(self.python).parent / "prioritizer"
         return [str(script)] if script.exists() else [self.python, "-m", "prioritizer"]
 
@@ -155,6 +165,7 @@ def _sizes(info: dict[str, Any]) -> str:
 
 
 def now_arg() -> str:
+    """The fixed --now every whole-process measurement uses."""
     return datagen.NOW.isoformat()
 
 
