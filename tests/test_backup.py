@@ -186,7 +186,7 @@ def test_restore_refuses_a_damaged_backup_and_changes_nothing(db_path: Path, tmp
     with pytest.raises(bk.BackupError):
         bk.restore(str(db_path), bad)
     assert db_path.read_bytes() == before
-    assert main(["--db", str(db_path), "restore", str(bad)]) == 1
+    assert main(["--db", str(db_path), "restore", str(bad)]) == 2  # a file that is no good backup is bad input
 
 
 def test_backup_and_restore_commands(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -250,3 +250,17 @@ def test_window_menu_entry_backs_up_now(qtbot: object, db_path: Path) -> None:
     assert path and _titles(Path(path)) == ["From the window"]
     assert "Backed up and verified" in window.statusBar().currentMessage()
     assert safety.timer.isActive()
+
+
+def test_restore_of_a_file_that_is_no_backup_is_bad_input(tmp_path, capsys):  # type: ignore[no-untyped-def]
+    from prioritizer.cli import main
+
+    db = tmp_path / "r.sqlite3"
+    assert main(["--db", str(db), "add", "keep me"]) == 0
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_text("not a database")
+    capsys.readouterr()
+    assert main(["--db", str(db), "restore", str(junk)]) == 2
+    assert "not a database" in capsys.readouterr().err
+    assert main(["--db", str(db), "list", "--json"]) == 0
+    assert "keep me" in capsys.readouterr().out

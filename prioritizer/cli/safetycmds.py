@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..backup import backup_dir, backup_now, describe, list_backups, newest_good_backup, restore
+from ..backup import BackupError, backup_dir, backup_now, describe, list_backups, newest_good_backup, restore, verify_backup
 from ..db import resolve_location
 from ..domain import InputError
 from ..lock import AlreadyRunningError, InstanceLock
@@ -57,6 +57,10 @@ def cmd_restore(args: argparse.Namespace, now: datetime | None) -> int:
         source = Path(args.file).expanduser()
         if not source.is_file():
             raise InputError(f"no backup file at {args.file!r} (see: prioritizer backup --list)")
+        try:
+            verify_backup(source)  # a file that is not a good backup is bad input: refuse before the lock
+        except BackupError as exc:
+            raise InputError(str(exc)) from None
     else:
         raise InputError("name a backup FILE or use --latest (see: prioritizer backup --list)")
     lock = InstanceLock(location)
