@@ -45,7 +45,7 @@ from prioritizer.services import Service
 
 from .elided_label import ElidedLabel
 from .palette import group_colour, kind_colour, quadrant_colour, text_colour
-from .views import RefreshWhenShown, register_view
+from .views import RefreshWhenShown, add_step_buttons, register_view
 
 CHART_TABLES = ("Time by quadrant", "Time by kind", "Time by day", "Proactive share by week")
 
@@ -142,18 +142,9 @@ class ReviewView(RefreshWhenShown):
         self.title.elide_minimum = 120
         head.addWidget(self.title, 1)
         # Compact week navigation (arrows named in their tooltips) leaves the title room to be read whole.
-        self.prev_button = QPushButton("◀")
-        self.this_button = QPushButton("This week")
-        self.next_button = QPushButton("▶")
-        for button, step, name in (
-            (self.prev_button, -1, "Previous week"), (self.this_button, 0, "This week"), (self.next_button, 1, "Next week")
-        ):
-            button.setToolTip(name)
-            button.setAccessibleName(name)
-            button.clicked.connect(lambda _=False, s=step: self.go(s))
-            head.addWidget(button)
-        for button in (self.prev_button, self.next_button):
-            button.setFixedWidth(max(36, button.fontMetrics().horizontalAdvance("◀") + 24))
+        self.prev_button, self.this_button, self.next_button = add_step_buttons(
+            head, self.go, "This week", ("Previous week", "This week", "Next week")
+        )
         head.addSpacing(16)
         for label, kind in (("Export PDF…", "pdf"), ("HTML…", "html"), ("CSV…", "csv")):
             button = QPushButton(label)

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QSizePolicy,
     QToolTip,
     QTreeWidget,
@@ -40,7 +39,7 @@ from prioritizer.services import Service
 from prioritizer.today import DayPlan, MeetingSlot, plan_day
 
 from .palette import GROUP_COLOURS, ink_on, quadrant_colour
-from .views import RefreshWhenShown, register_view
+from .views import RefreshWhenShown, add_step_buttons, register_view
 
 # Free time is time for proactive work: the proactive (Schedule) colour of the palette.
 FREE_COLOUR = GROUP_COLOURS["proactive"]
@@ -321,18 +320,9 @@ class TodayView(RefreshWhenShown):
         self.title.setMinimumWidth(120)
         head.addWidget(self.title, 1)
         # Compact day navigation (arrows named in their tooltips), as in the weekly review.
-        self.prev_button = QPushButton("◀")
-        self.today_button = QPushButton("Today")
-        self.next_button = QPushButton("▶")
-        for button, step, name in (
-            (self.prev_button, -1, "Previous day"), (self.today_button, 0, "Today"), (self.next_button, 1, "Next day")
-        ):
-            button.setToolTip(name)
-            button.setAccessibleName(name)
-            button.clicked.connect(lambda _=False, s=step: self.go(s))
-            head.addWidget(button)
-        for button in (self.prev_button, self.next_button):
-            button.setFixedWidth(max(36, button.fontMetrics().horizontalAdvance("◀") + 24))
+        self.prev_button, self.today_button, self.next_button = add_step_buttons(
+            head, self.go, "Today", ("Previous day", "Today", "Next day")
+        )
         outer.addLayout(head)
 
         self.warning = QLabel()

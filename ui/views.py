@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QBoxLayout, QPushButton, QWidget
 
 from prioritizer.domain import Changes
 
@@ -69,3 +69,18 @@ class RefreshWhenShown(QWidget):
             self._stale = False
             self.refresh()
         super().showEvent(event)
+
+
+def add_step_buttons(
+    layout: QBoxLayout, go: Callable[[int], None], middle: str, names: tuple[str, str, str]
+) -> tuple[QPushButton, QPushButton, QPushButton]:
+    """Compact ◀ / middle / ▶ navigation (arrows named in their tooltips) calling ``go(-1|0|+1)``."""
+    buttons = (QPushButton("◀"), QPushButton(middle), QPushButton("▶"))
+    for button, step, name in zip(buttons, (-1, 0, 1), names, strict=True):
+        button.setToolTip(name)
+        button.setAccessibleName(name)
+        button.clicked.connect(lambda _=False, s=step: go(s))
+        layout.addWidget(button)
+    for button in (buttons[0], buttons[2]):
+        button.setFixedWidth(max(36, button.fontMetrics().horizontalAdvance("◀") + 24))
+    return buttons
