@@ -66,7 +66,8 @@ def to_micros(value: datetime) -> int:
     return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
-def _us(value: int | None, _epoch: datetime = EPOCH, _td: type[timedelta] = timedelta) -> datetime | None:
+def from_us(value: int | None, _epoch: datetime = EPOCH, _td: type[timedelta] = timedelta) -> datetime | None:
+    """UTC microseconds (as stored) to an aware datetime; defaults bound as locals: this runs per column."""
     return None if value is None else _epoch + _td(0, 0, value)
 
 
@@ -82,7 +83,7 @@ def _new(cls: type[Any], values: dict[str, Any]) -> Any:
     return obj
 
 
-def _facts(row: Sequence[Any]) -> ItemFacts:
+def row_facts(row: Sequence[Any]) -> ItemFacts:
     """The placement facts of one LIST_COLUMNS row."""
     pinned_q = row[18]
     facts: ItemFacts = _new(
@@ -91,15 +92,15 @@ def _facts(row: Sequence[Any]) -> ItemFacts:
             "kind": _KINDS[row[1]],
             "title": row[2],
             "importance": _IMPORTANCES[row[4]],
-            "due": _us(row[5]),
+            "due": from_us(row[5]),
             "strategic": bool(row[7]),
             "severity": row[15],
             "key_customer": bool(row[17]),
-            "start": _us(row[13]),
-            "end": _us(row[14]),
-            "created_at": _us(row[10]),
+            "start": from_us(row[13]),
+            "end": from_us(row[14]),
+            "created_at": from_us(row[10]),
             "pinned_quadrant": _QUADRANTS[pinned_q] if pinned_q else None,
-            "pinned_at": _us(row[19]),
+            "pinned_at": from_us(row[19]),
             "status": _STATUSES[row[9]],
         },
     )
@@ -117,7 +118,7 @@ class CachedPlacement(Placement):
         if name != "reasons":
             raise AttributeError(name)
         row, now, policy = self.__dict__.pop("_source")
-        reasons = rules.placement_fields(_facts(row), now, policy)[4]
+        reasons = rules.placement_fields(row_facts(row), now, policy)[4]
         object.__setattr__(self, "reasons", reasons)
         return reasons
 
@@ -174,7 +175,7 @@ def row_view(
                 "_source": (row, now, policy),
             })  # fmt: skip
     if placement is None:
-        placement = rules.place(_facts(row), now, policy)
+        placement = rules.place(row_facts(row), now, policy)
     view: ItemView = _new(
         ItemView,
         {

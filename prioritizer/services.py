@@ -200,7 +200,7 @@ def _facts(item: Any) -> ItemFacts:
 
 
 # Datetimes come out as raw integers (no per-value type processing); fastlist.row_view converts them.
-_LIST_COLUMNS = tuple(
+LIST_SELECT_COLUMNS = tuple(
     type_coerce(Item.__table__.c[name], BigInteger) if name in TIME_COLUMNS else Item.__table__.c[name]
     for name in LIST_COLUMNS
 )
@@ -465,7 +465,7 @@ class Service:
         now = self.now()
         with self.read_unit() as session:
             policy = self.policy_in(session)
-            query = select(*_LIST_COLUMNS)
+            query = select(*LIST_SELECT_COLUMNS)
             if not include_closed:
                 query = query.where(Item.status == Status.OPEN.value)
             if ids is not None:

@@ -25,9 +25,10 @@ from sqlalchemy import BigInteger, and_, or_, select, type_coerce
 
 from . import rules
 from .clock import day_bounds, local_date
-from .domain import Importance, ItemFacts, ItemView, Kind, Policy, Quadrant, Status
-from .models import EPOCH, Item, to_micros
-from .services import Service
+from .domain import ItemFacts, ItemView, Kind, Policy, Quadrant, Status
+from .fastlist import LIST_COLUMNS, from_us, row_facts
+from .models import Item, to_micros
+from .services import LIST_SELECT_COLUMNS, Service
 
 __all__ = [
     "DEFAULT_ESTIMATE_MINUTES",
@@ -233,57 +234,10 @@ def _plan_item(view: ItemView, quadrant: Quadrant, reason: str) -> PlanItem:
     )
 
 
-def _us(value: int | None) -> datetime | None:
-    return None if value is None else EPOCH + timedelta(microseconds=value)
-
-
-# Instants come out as raw microseconds (no per-value type processing) and become datetimes in _row_facts.
-_PLAN_COLUMNS = (
-    Item.id,
-    Item.kind,
-    Item.title,
-    Item.importance,
-    type_coerce(Item.due, BigInteger),
-    Item.strategic,
-    Item.severity,
-    Item.key_customer,
-    type_coerce(Item.start, BigInteger),
-    type_coerce(Item.end, BigInteger),
-    type_coerce(Item.created_at, BigInteger),
-    Item.pinned_quadrant,
-    type_coerce(Item.pinned_at, BigInteger),
-    Item.status,
-    Item.quadrant,
-    type_coerce(Item.placed_at, BigInteger),
-    type_coerce(Item.changes_at, BigInteger),
-    Item.skipped,
-)
-
-
-_KINDS = {k.value: k for k in Kind}
-_IMPORTANCES = {i.value: i for i in Importance}
-_QUADRANTS = {q.value: q for q in Quadrant}
-_STATUSES = {s.value: s for s in Status}
-
-
-def _row_facts(row: Any) -> ItemFacts:
-    (_, kind, title, importance, due, strategic, severity, key_customer, start, end, created_at, pinned_q, pinned_at,
-     status, *_rest) = row  # fmt: skip
-    return ItemFacts(
-        kind=_KINDS[kind],
-        title=title,
-        importance=_IMPORTANCES[importance],
-        due=_us(due),
-        strategic=bool(strategic),
-        severity=severity,
-        key_customer=bool(key_customer),
-        start=_us(start),
-        end=_us(end),
-        created_at=_us(created_at),
-        pinned_quadrant=_QUADRANTS[pinned_q] if pinned_q else None,
-        pinned_at=_us(pinned_at),
-        status=_STATUSES[status],
-    )
+# The open list's columns (services.LIST_SELECT_COLUMNS) and row conversion (fastlist.row_facts): one
+# definition of how an item row becomes placement facts.
+_COL = {name: i for i, name in enumerate(LIST_COLUMNS)}
+_ID, _QUADRANT, _PLACED_AT, _CHANGES_AT = _COL["id"], _COL["quadrant"], _COL["placed_at"], _COL["changes_at"]
 
 
 def _placement_at(row: Any, facts: ItemFacts, reference: datetime, ref_us: int, policy: Policy) -> tuple[Quadrant, datetime | None]:
@@ -292,9 +246,9 @@ def _placement_at(row: Any, facts: ItemFacts, reference: datetime, ref_us: int, 
     The cache (``Item.quadrant``/``changes_at``, written by the rules at ``placed_at``)
     holds from ``placed_at`` until ``changes_at``; outside that the rules decide.
     """
-    placed_at, changes_at = row[15], row[16]
+    placed_at, changes_at = row[_PLACED_AT], row[_CHANGES_AT]
     if placed_at is not None and placed_at <= ref_us and (changes_at is None or changes_at > ref_us):
-        return _QUADRANTS[row[14]], _us(changes_at)
+        return Quadrant(row[_QUADRANT]), from_us(changes_at)
     placement = rules.place(facts, reference, policy)
     return placement.quadrant, placement.changes_at
 
@@ -338,7 +292,7 @@ def plan_day(service: Service, day: date | None = None) -> DayPlan:
         item_end = type_coerce(Item.end, BigInteger)
         # Meetings touching the day (a meeting without an end lasts MEETING_DEFAULT_MINUTES).
         meeting_rows = session.execute(
-            select(*_PLAN_COLUMNS).where(
+            select(*LIST_SELECT_COLUMNS).where(
                 Item.kind == Kind.MEETING.value,
                 Item.start.is_not(None),
                 item_start < end_us,
@@ -351,7 +305,7 @@ def plan_day(service: Service, day: date | None = None) -> DayPlan:
         changes_us = type_coerce(Item.changes_at, BigInteger)
         placed_us = type_coerce(Item.placed_at, BigInteger)
         open_rows = session.execute(
-            select(*_PLAN_COLUMNS).where(
+            select(*LIST_SELECT_COLUMNS).where(
                 Item.status == Status.OPEN.value,
                 or_(
                     Item.quadrant.in_((Quadrant.DO.value, Quadrant.SCHEDULE.value)),
@@ -364,30 +318,30 @@ def plan_day(service: Service, day: date | None = None) -> DayPlan:
 
     meetings: list[MeetingSlot] = []
     for row in meeting_rows:
-        facts = _row_facts(row)
+        facts = row_facts(row)
         assert facts.start is not None
         end = facts.end or facts.start + timedelta(minutes=MEETING_DEFAULT_MINUTES)
         if facts.start < day_end and end > day_start:
             quadrant = rules.place(facts, now, policy).quadrant
-            meetings.append(MeetingSlot(row[0], facts.title, facts.start, end, quadrant, facts.status, False))
+            meetings.append(MeetingSlot(row[_ID], facts.title, facts.start, end, quadrant, facts.status, False))
 
     do_facts: dict[int, ItemFacts] = {}
     schedule: list[tuple[Any, int]] = []
     forecast: list[ForecastItem] = []
     for row in open_rows:
-        facts = _row_facts(row)
+        facts = row_facts(row)
         quadrant, changes_at = _placement_at(row, facts, reference, ref_us, policy)
         if facts.kind is not Kind.MEETING:
             if quadrant is Quadrant.DO:
-                do_facts[row[0]] = facts
+                do_facts[row[_ID]] = facts
             elif quadrant is Quadrant.SCHEDULE:
-                schedule.append((rules.rank(facts, reference), row[0]))
+                schedule.append((rules.rank(facts, reference), row[_ID]))
         if changes_at is not None and changes_at <= forecast_until:
             later = rules.place(facts, changes_at, policy)
             if later.quadrant is not quadrant:
                 forecast.append(
                     ForecastItem(
-                        id=row[0],
+                        id=row[_ID],
                         title=facts.title,
                         kind=facts.kind,
                         at=changes_at,
