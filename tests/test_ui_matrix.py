@@ -262,10 +262,14 @@ def test_space_starts_and_stops_the_timer(window: MainWindow, items: dict[str, i
     assert running is not None and running.item_id == items["fire"]
     assert window.store.get(items["fire"]).timer_running  # type: ignore[union-attr]
     assert "Sev1 ACME checkout down" in window.timer_label.text()
+    # marked with the timer icon, not a "⏱" character most fonts cannot draw
+    assert "⏱" not in window.timer_label.text()
+    assert window.timer_icon.isVisible() and not window.timer_icon.pixmap().isNull()
     QTest.keyClick(view, Qt.Key.Key_Space)
     window.flush()
     assert service.running() is None
     assert window.timer_label.text() == "No timer running"
+    assert not window.timer_icon.isVisible()
 
 
 def test_ctrl_d_done_and_delete_drop_then_undo_redo(window: MainWindow, items: dict[str, int], service: Service) -> None:
@@ -374,3 +378,23 @@ def test_a_refused_operation_is_reported_and_not_pushed(window: MainWindow, item
     window.move_items([items["plan"]], Quadrant.DO)
     assert window.undo_stack.count() == 0
     assert "only open items can be moved" in window.statusBar().currentMessage()
+
+
+def test_card_tooltip_shows_an_html_title_as_typed(qtbot, service: Service) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import Qt as GuiQt
+    from PySide6.QtGui import QTextDocument
+
+    title = "<b>bold</b> & <script>"
+    item = add(service, title, kind=Kind.ESCALATION, severity=1)
+    win = MainWindow(service)
+    qtbot.addWidget(win)
+    model = win.matrix.models[Quadrant.DO]
+    tip = model.index(model.row_of(item), 0).data(Qt.ItemDataRole.ToolTipRole)
+    # Render it the way QToolTip does (rich text when it looks like HTML): nothing is lost or bolded.
+    document = QTextDocument()
+    if GuiQt.mightBeRichText(tip):
+        document.setHtml(tip)
+    else:
+        document.setPlainText(tip)
+    shown = document.toPlainText().replace("\u2028", "\n").splitlines()
+    assert shown == [title, "Sev 1 escalation."]

@@ -502,3 +502,22 @@ def test_done_items_leave_and_reopen_on_undo(window: MainWindow, items: dict[str
     assert window.matrix.panels[Quadrant.SCHEDULE].stats.text() == "1 item"
     window.undo()
     assert window.matrix.panels[Quadrant.SCHEDULE].stats.text() == "2 items · 1 h 00 est."
+
+
+def test_incident_summary_does_not_call_an_item_pulled_out_of_delegate_delegated(window: MainWindow, service: Service) -> None:
+    service.clock = lambda: NOW + timedelta(minutes=1)
+    window.toggle_incident(True)
+    window.quick_add.line.setText("Payments API 502s for Contoso due 1h")  # an escalation without severity: Delegate
+    window.quick_add.submit()
+    captured = next(v for v in window.store.views() if v.title == "Payments API 502s for Contoso")
+    assert quadrant_of(window, captured.id) is Quadrant.DELEGATE
+    service.clock = lambda: NOW + timedelta(minutes=5)
+    window.move_items([captured.id], Quadrant.DO)  # the manager takes it herself
+    service.clock = lambda: NOW + timedelta(minutes=9)
+    window.toggle_incident(False)
+    summary = window.last_summary
+    assert summary is not None
+    assert summary.captured == (captured.id,) and summary.moved == (captured.id,)
+    assert summary.delegated == ()
+    box = window.findChild(QMessageBox, "incidentSummary")
+    assert box is not None and "Delegated 0" in box.informativeText()

@@ -62,7 +62,9 @@ def summarize(service: Service, started: datetime, ended: datetime, item_ids: se
             captured.append(view.id)
         if any(e.actor is Actor.USER and e.note.startswith(("moved", "pin cleared")) for e in events):
             moved.append(view.id)
-        to_delegate = any(e.to_quadrant is Quadrant.DELEGATE for e in events)
+        # Sent to Delegate during the incident and still there at its end (an item that landed in
+        # Delegate and was then pulled into Do was not delegated).
+        to_delegate = view.quadrant is Quadrant.DELEGATE and any(e.to_quadrant is Quadrant.DELEGATE for e in events)
         handed = bool(view.delegated_to) and (inside(view.updated_at) or inside(view.created_at))
         if view.status is Status.OPEN and (to_delegate or handed):
             delegated.append(view.id)

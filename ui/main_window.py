@@ -189,8 +189,15 @@ class MainWindow(QMainWindow):
         # The status bar's labels elide instead of raising the window's minimum width.
         self.timer_label = ElidedLabel()
         self.timer_label.setAccessibleName("Running timer")
+        # The running timer is marked with the app's timer icon, not a "⏱" character: common
+        # fonts (DejaVu, the Debian default) have no glyph for it and would show a box.
+        self.timer_icon = QLabel()
+        self.timer_icon.setAccessibleName("Timer running")
+        self.timer_icon.setPixmap(icon("timer", "#2e7d32").pixmap(14, 14))
+        self.timer_icon.hide()
         self.count_label = QLabel()
         self.count_label.setAccessibleName("Open items")
+        status.addPermanentWidget(self.timer_icon)
         status.addPermanentWidget(self.timer_label)
         # Time tracking: today's balance at a glance (click: the Balance tab), and the
         # forgotten-timer question asked at the next interaction.
@@ -330,6 +337,7 @@ class MainWindow(QMainWindow):
 
     def _update_timer_label(self) -> None:
         running = self.service.running()
+        self.timer_icon.setVisible(running is not None)
         if running is None:
             self.timer_label.setText("No timer running")
             return
@@ -338,7 +346,7 @@ class MainWindow(QMainWindow):
         if len(title) > 40:
             title = title[:39] + "…"
         spent = minutes_text((self.service.now() - running.start).total_seconds() / 60)
-        self.timer_label.setText(f"⏱ {title} — {spent}")
+        self.timer_label.setText(f"{title} — {spent}")
 
     def _minute_passed(self) -> None:
         self.matrix.repaint_cards()

@@ -10,6 +10,7 @@ not implemented (``QAbstractItemView.startDrag`` calls it after a move).
 from __future__ import annotations
 
 import bisect
+import html
 import json
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
@@ -184,7 +185,10 @@ class QuadrantModel(QAbstractListModel):
         if role == IdRole:
             return view.id
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{view.title}\n{sentence(view.placement.reasons)}"
+            # Qt renders a tooltip that looks like HTML as HTML: a title such as "<b>x</b> & <script>"
+            # would lose its tags (and the rest). Escaped rich text shows the title exactly as typed.
+            lines = (view.title, sentence(view.placement.reasons))
+            return "<p>" + "<br>".join(html.escape(line, quote=False) for line in lines) + "</p>"
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return self.spoken(view)
         return None
