@@ -91,3 +91,22 @@ def test_cli_review_pdf(busy: Service, tmp_path: Path, qapp: object) -> None:
     out = tmp_path / "review.pdf"
     assert main(["--db", str(busy.engine.url.database), "--now", "2026-11-20T09:00+01:00", "review", "--pdf", str(out)]) == 0
     assert out.read_bytes().startswith(b"%PDF-")
+
+
+def test_tooltips_show_hostile_titles_as_typed(qtbot: QtBot, busy: Service) -> None:
+    from prioritizer.ui.today_view import TodayView
+    from prioritizer.ui.tooltips import plain_tooltip
+    from PySide6.QtGui import QTextDocument
+
+    def shown(tip: str) -> str:  # what Qt displays for a rich-text tooltip
+        doc = QTextDocument()
+        doc.setHtml(tip)
+        return doc.toPlainText()
+
+    assert shown(plain_tooltip("<b>x</b> & <script>", "second line")) == "<b>x</b> & <script>\nsecond line"
+    view = TodayView(busy)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    tips = [shown(view.do_list.topLevelItem(i).toolTip(1)) for i in range(view.do_list.topLevelItemCount())]
+    assert "<b>ACME</b> down" in tips

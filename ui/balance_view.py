@@ -61,6 +61,7 @@ from prioritizer.timekeeping import set_target
 
 from .bus import Bus
 from .palette import group_colour, kind_colour, quadrant_colour, text_colour
+from .tooltips import plain_tooltip
 from .views import register_view
 
 GROUP_LABELS = {"firefighting": "Firefighting", "proactive": "Proactive", "low_value": "Low value"}
@@ -130,7 +131,7 @@ class ItemsBehindModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return item_id
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"#{item_id} {title}: {hours_text(minutes)}"
+            return plain_tooltip(f"#{item_id} {title}: {hours_text(minutes)}")
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: D102, N802

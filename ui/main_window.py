@@ -56,6 +56,7 @@ from .item_store import ItemStore
 from .matrix_view import MatrixView
 from .quick_add import QuickAddBar
 from .settings import WindowSettings
+from .tooltips import plain_tooltip
 from .views import registered_views
 
 NARROW_WIDTH = 1000  # below this window width the quick add and the filter stack, so quick add keeps room
@@ -324,7 +325,7 @@ class MainWindow(QMainWindow):
             action.setText("&" + full.replace("&", "&&"))  # a title's "&" is not a mnemonic
             action.setIconText(verb)
             keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            action.setToolTip(f"{full} ({keys})" if keys else full)
+            action.setToolTip(plain_tooltip(f"{full} ({keys})" if keys else full))  # the undo text holds a title
         current = self.matrix.current_item()
         timer = self.actions[ActionId.TIMER]
         timer.setText("Stop &timer" if current is not None and current.timer_running else "Start &timer")

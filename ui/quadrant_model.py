@@ -10,7 +10,6 @@ not implemented (``QAbstractItemView.startDrag`` calls it after a move).
 from __future__ import annotations
 
 import bisect
-import html
 import json
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
@@ -24,6 +23,7 @@ from prioritizer.rules import sentence
 
 from .filter_bar import ItemFilter
 from .item_store import ItemStore
+from .tooltips import plain_tooltip
 
 MIME_TYPE = "application/x-prioritizer-items"
 ItemRole = Qt.ItemDataRole.UserRole + 1
@@ -185,10 +185,7 @@ class QuadrantModel(QAbstractListModel):
         if role == IdRole:
             return view.id
         if role == Qt.ItemDataRole.ToolTipRole:
-            # Qt renders a tooltip that looks like HTML as HTML: a title such as "<b>x</b> & <script>"
-            # would lose its tags (and the rest). Escaped rich text shows the title exactly as typed.
-            lines = (view.title, sentence(view.placement.reasons))
-            return "<p>" + "<br>".join(html.escape(line, quote=False) for line in lines) + "</p>"
+            return plain_tooltip(view.title, sentence(view.placement.reasons))
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return self.spoken(view)
         return None

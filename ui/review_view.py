@@ -45,6 +45,7 @@ from prioritizer.services import Service
 
 from .elided_label import ElidedLabel
 from .palette import group_colour, kind_colour, quadrant_colour, text_colour
+from .tooltips import plain_tooltip
 from .views import RefreshWhenShown, add_step_buttons, register_view
 
 CHART_TABLES = ("Time by quadrant", "Time by kind", "Time by day", "Proactive share by week")
@@ -88,7 +89,7 @@ def _table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> QTableWid
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             cell = QTableWidgetItem(neutral_display(value))
-            cell.setToolTip(neutral_display(value))
+            cell.setToolTip(plain_tooltip(neutral_display(value)))
             if isinstance(value, int | float) and not isinstance(value, bool):
                 cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(r, c, cell)

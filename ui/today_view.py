@@ -39,6 +39,7 @@ from prioritizer.services import Service
 from prioritizer.today import DayPlan, MeetingSlot, plan_day
 
 from .palette import GROUP_COLOURS, ink_on, quadrant_colour
+from .tooltips import plain_tooltip
 from .views import RefreshWhenShown, add_step_buttons, register_view
 
 # Free time is time for proactive work: the proactive (Schedule) colour of the palette.
@@ -80,7 +81,8 @@ class TimelineWidget(QWidget):
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             for rect, meeting in self._hit:
                 if rect.contains(QPointF(event.pos())):
-                    tip = f"{_hm(meeting.start, self.service)}-{_hm(meeting.end, self.service)}  {meeting.title}\n{meeting.quadrant.label}"
+                    span = f"{_hm(meeting.start, self.service)}-{_hm(meeting.end, self.service)}"
+                    tip = plain_tooltip(f"{span}  {meeting.title}", meeting.quadrant.label)
                     QToolTip.showText(event.globalPos(), tip, self)
                     return True
             QToolTip.hideText()
@@ -406,7 +408,7 @@ class TodayView(RefreshWhenShown):
             if item.severity:
                 why = f"Sev {item.severity} · {why}"
             row = QTreeWidgetItem([str(item.id), item.title, needs, why])
-            row.setToolTip(1, item.title)
+            row.setToolTip(1, plain_tooltip(item.title))
             if item.estimate_minutes is None:
                 row.setToolTip(2, "no estimate: counted as the default")
             self.do_list.addTopLevelItem(row)
@@ -418,13 +420,13 @@ class TodayView(RefreshWhenShown):
             if suggestion is not None:
                 text += f"  ({minutes_text(suggestion.remaining_minutes)})"
             row = QTreeWidgetItem([f"{_hm(block.start, service)}-{_hm(block.end, service)}", text, minutes_text(block.minutes)])
-            row.setToolTip(1, text)
+            row.setToolTip(1, plain_tooltip(text))
             self.blocks_list.addTopLevelItem(row)
         self.forecast_list.clear()
         for entry in plan.forecast:
             stamp = to_local(entry.at, service.tz).strftime("%H:%M" if local_date(entry.at, service.tz) == plan.day else "%a %H:%M")
             row = QTreeWidgetItem([stamp, entry.title, Quadrant(entry.to_quadrant).label])
-            row.setToolTip(1, entry.reason)
+            row.setToolTip(1, plain_tooltip(entry.title, entry.reason))
             self.forecast_list.addTopLevelItem(row)
         self.forecast_section.findChild(QLabel).setText(f"Turning urgent by the end of tomorrow ({len(plan.forecast)})")
 
