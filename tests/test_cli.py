@@ -138,6 +138,15 @@ def _digest(path: Path) -> str:
         (["add", "x", "--estimate", "abc"], "minutes"),
         (["show", "abc"], "item id"),
         (["add", "a\x00b"], "NUL"),
+        (["show", "99999999999999999999999"], "out of range"),
+        (["entry-delete", "99999999999999999999"], "entry id 99999999999999999999 is out of range"),
+        (["entry-edit", "x1", "--note", "n"], "entry id must be a number"),
+        (["add", "meeting x", "--start", "2026-11-23T10:00", "--duration", "99999999999999"], "--duration"),
+        (["add", "meeting x", "--start", "9999-12-31T22:00Z", "--duration", "121"], "--duration"),
+        (["balance", "--week", "9999-12-31"], "out of range"),
+        (["balance", "--from", "9999-12-30", "--to", "9999-12-31"], "out of range"),
+        (["review", "--week", "9999-12-31"], "out of range"),
+        (["review", "--week", "0001-01-01"], "out of range"),
     ],
 )
 def test_bad_input_exits_2_with_one_line_and_changes_nothing(cli: Cli, db_path: Path, args: list[str], needle: str) -> None:

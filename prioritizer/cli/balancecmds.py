@@ -15,7 +15,7 @@ from typing import Any
 from ..balance import Balance, balance, today, week_range
 from ..domain import InputError
 from ..humanize import local_stamp, minutes_text
-from .common import entry_json, item_id, open_service, print_json, when
+from .common import entry_id, entry_json, item_id, open_service, print_json, report_day, when
 
 
 def register(sub: Any) -> None:
@@ -34,14 +34,14 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_entries)
 
     p = sub.add_parser("entry-edit", help="change the span or note of a time entry")
-    p.add_argument("entry", type=item_id, metavar="ENTRY")
+    p.add_argument("entry", type=entry_id, metavar="ENTRY")
     p.add_argument("--from", dest="start", metavar="WHEN")
     p.add_argument("--to", dest="end", metavar="WHEN")
     p.add_argument("--note", metavar="TEXT")
     p.set_defaults(func=cmd_entry_edit)
 
     p = sub.add_parser("entry-delete", help="delete a time entry")
-    p.add_argument("entry", type=item_id, metavar="ENTRY")
+    p.add_argument("entry", type=entry_id, metavar="ENTRY")
     p.set_defaults(func=cmd_entry_delete)
 
     p = sub.add_parser("target", help="show or set the proactive target (percent of tracked time)")
@@ -52,9 +52,10 @@ def register(sub: Any) -> None:
 def parse_day(text: str, option: str) -> date:
     """A local date YYYY-MM-DD; InputError naming the option otherwise."""
     try:
-        return date.fromisoformat(text.strip())
+        value = date.fromisoformat(text.strip())
     except ValueError:
         raise InputError(f"cannot read {option} {text!r}: use a date like 2026-11-23") from None
+    return report_day(value, option)
 
 
 def balance_json(value: Balance) -> dict[str, Any]:

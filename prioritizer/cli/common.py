@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..domain import InputError, ItemView, TimeEntryView, TriageEvent
@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # services imports SQLAlchemy: imported when a command opens 
     from ..services import Service
 
 _OPENED: list[Service] = []
+MAX_ID = 2**63 - 1  # the largest id SQLite stores
 
 
 def open_service(args: argparse.Namespace, now: datetime | None) -> Service:
@@ -41,14 +42,38 @@ def when(service: Service, text: str, *, end_of_day: bool = True) -> datetime:
     return parse_when(text, service.now(), service.tz, end_of_day=end_of_day)
 
 
-def item_id(text: str) -> int:
-    """An item id argument; exits 2 with a clear line for anything else."""
+def _positive_id(text: str, what: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"item id must be a number, not {text!r}") from None
+        raise argparse.ArgumentTypeError(f"{what} must be a number, not {text!r}") from None
     if value <= 0:
-        raise argparse.ArgumentTypeError(f"item id must be positive, not {value}")
+        raise argparse.ArgumentTypeError(f"{what} must be positive, not {value}")
+    if value > MAX_ID:  # SQLite's INTEGER would overflow: no such id can exist
+        raise argparse.ArgumentTypeError(f"{what} {value} is out of range (at most {MAX_ID})")
+    return value
+
+
+def item_id(text: str) -> int:
+    """An item id argument; exits 2 with a clear line for anything else."""
+    return _positive_id(text, "item id")
+
+
+def entry_id(text: str) -> int:
+    """A time entry id argument; exits 2 with a clear line for anything else."""
+    return _positive_id(text, "entry id")
+
+
+FIRST_REPORT_DAY = date(1900, 1, 1)
+LAST_REPORT_DAY = date(9998, 12, 31)  # weeks, day ends and earlier weeks stay inside the calendar
+
+
+def report_day(value: date, option: str) -> date:
+    """A day a balance or review can be cut around; InputError naming the option otherwise."""
+    if not FIRST_REPORT_DAY <= value <= LAST_REPORT_DAY:
+        raise InputError(
+            f"{option} {value.isoformat()} is out of range: use a date from {FIRST_REPORT_DAY.isoformat()} to {LAST_REPORT_DAY.isoformat()}"
+        )
     return value
 
 

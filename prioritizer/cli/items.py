@@ -133,7 +133,10 @@ def _apply_options(service: Service, draft: ItemDraft, args: argparse.Namespace,
             raise InputError("--duration needs a start (--start WHEN)")
         if args.duration == 0:
             raise InputError("--duration must be at least 1 minute")
-        changes["end"] = base_start + timedelta(minutes=args.duration)
+        try:
+            changes["end"] = base_start + timedelta(minutes=args.duration)
+        except OverflowError:  # past the end of the calendar
+            raise InputError(f"--duration {args.duration} min is out of range: the meeting would end after year 9999") from None
     elif start is not None and draft.end is not None and draft.start is not None:
         changes["end"] = start + (draft.end - draft.start)  # moving a meeting keeps its length
     elif start is not None and draft.end is None:

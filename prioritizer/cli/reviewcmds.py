@@ -18,7 +18,7 @@ from typing import Any
 
 from ..clock import local_date
 from ..domain import InputError
-from .common import open_service, print_json, when
+from .common import open_service, print_json, report_day, when
 
 
 def register(sub: Any) -> None:
@@ -45,7 +45,7 @@ def register(sub: Any) -> None:
 def _week(service: Any, text: str | None) -> date:
     if not text:
         return local_date(service.now(), service.tz)
-    return local_date(when(service, text, end_of_day=False), service.tz)
+    return report_day(local_date(when(service, text, end_of_day=False), service.tz), "--week")
 
 
 def _target(text: str) -> Path:
