@@ -275,7 +275,7 @@ def balance(service: Service, start: date, end: date, *, refresh: bool = True) -
         service.refresh()
     days = _days_of(start, end)
     now = service.now()
-    with service.unit() as session:
+    with service.read_unit() as session:  # a read: no write lock
         target = service.policy_in(session).proactive_target
         rows = _span_rows(session, days, service.tz, now, ("idx", "quadrant", "kind"))
     return _build(start, days, rows, target)
@@ -297,7 +297,7 @@ def weekly_trend(
     if refresh:
         service.refresh()
     now = service.now()
-    with service.unit() as session:
+    with service.read_unit() as session:  # a read: no write lock
         target = service.policy_in(session).proactive_target
         rows = _span_rows(session, days, service.tz, now, ("idx", "quadrant", "kind"))
     by_week: list[list[Any]] = [[] for _ in range(weeks)]
@@ -340,7 +340,7 @@ def minutes_by_item(
         service.refresh()
     days = _days_of(start, end)
     now = service.now()
-    with service.unit() as session:
+    with service.read_unit() as session:  # a read: no write lock
         # Not per day: one window over the whole range (same sums, one index range scan).
         rows = _span_rows(session, days, service.tz, now, ("item_id", "title", "quadrant"), whole=True)
     totals: dict[int, list[Any]] = {}
