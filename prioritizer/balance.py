@@ -18,18 +18,30 @@ Qt-free: the window, the command line and the weekly review all use this module.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any
-
-from sqlalchemy import text
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from .clock import day_bounds, local_date, week_start
 from .domain import InputError, Kind, Quadrant
-from .models import to_micros
-from .services import Service
+from .fastlist import policy_from, read_snapshot, to_micros
+
+if TYPE_CHECKING:  # SQLAlchemy is imported by the Service path only: `prioritizer balance` may do without it
+    from sqlalchemy.orm import Session
+
+    from .services import Service
+
+# Runs raw SQL with named parameters and returns the rows: a SQLAlchemy session or a sqlite3 connection.
+Run = Callable[[str, dict[str, Any]], list[Any]]
+
+
+def session_run(session: Session) -> Run:
+    """A runner over a SQLAlchemy session (the Service path)."""
+    from sqlalchemy import text
+
+    return lambda sql, params: list(session.execute(text(sql), params))
 
 MICROS_PER_MINUTE = 60_000_000
 MAX_RANGE_DAYS = 3700  # about ten years: plenty for a report, bounded for the SQL text
@@ -163,7 +175,7 @@ def _days_values(days: Sequence[date], tz: tzinfo) -> str:
     return ", ".join(rows)
 
 
-def longest_span(session: Session, now_us: int) -> int:
+def longest_span(run: Run, now_us: int) -> int:
     """The longest entry in microseconds (running ones counted up to now).
 
     It bounds how far before a day an overlapping entry can start, so the main
@@ -171,8 +183,8 @@ def longest_span(session: Session, now_us: int) -> int:
     table. ``ix_entries_span`` (an index on "end" - start) answers the first
     MAX without a scan, ``ix_entries_running`` the second.
     """
-    closed = session.execute(text('SELECT MAX("end" - start) FROM time_entries')).scalar()
-    running = session.execute(text('SELECT MIN(start) FROM time_entries WHERE "end" IS NULL')).scalar()
+    closed = run('SELECT MAX("end" - start) FROM time_entries', {})[0][0]
+    running = run('SELECT MIN(start) FROM time_entries WHERE "end" IS NULL', {})[0][0]
     longest = int(closed or 0)
     if running is not None:
         longest = max(longest, now_us - int(running))
@@ -180,7 +192,7 @@ def longest_span(session: Session, now_us: int) -> int:
 
 
 def _span_rows(
-    session: Session, days: Sequence[date], tz: tzinfo, now: datetime, group_by: Iterable[str], *, whole: bool = False
+    run: Run, days: Sequence[date], tz: tzinfo, now: datetime, group_by: Iterable[str], *, whole: bool = False
 ) -> list[Any]:
     """Tracked microseconds per day and the requested columns, clipped to each day.
 
@@ -214,8 +226,8 @@ def _span_rows(
         )
         SELECT {cols}, SUM(micros) AS micros FROM spans WHERE micros > 0 GROUP BY {cols}
     """
-    params = {"now": now_us, "longest": longest_span(session, now_us)}
-    return list(session.execute(text(sql), params))
+    params = {"now": now_us, "longest": longest_span(run, now_us)}
+    return run(sql, params)
 
 
 def _days_of(start: date, end: date) -> list[date]:
@@ -277,7 +289,29 @@ def balance(service: Service, start: date, end: date, *, refresh: bool = True) -
     now = service.now()
     with service.read_unit() as session:  # a read: no write lock
         target = service.policy_in(session).proactive_target
-        rows = _span_rows(session, days, service.tz, now, ("idx", "quadrant", "kind"))
+        rows = _span_rows(session_run(session), days, service.tz, now, ("idx", "quadrant", "kind"))
+    return _build(start, days, rows, target)
+
+
+def read_balance(option: str | None, start: date, end: date, now: datetime, tz: tzinfo) -> Balance | None:
+    """``balance`` read with stdlib sqlite3 (no SQLAlchemy import); None to take the Service path.
+
+    Used by the command line: the same SQL and arithmetic as ``balance``, on a read
+    snapshot that meets every Service-path precondition (``fastlist.read_snapshot``).
+    """
+    _check_range(start, end)
+    days = _days_of(start, end)
+    with read_snapshot(option, to_micros(now)) as conn:
+        if conn is None:
+            return None
+        try:
+            if conn.execute('SELECT 1 FROM time_entries WHERE "end" IS NULL LIMIT 1').fetchone() is not None:
+                return None  # a running timer: the Service path also checks whether it was forgotten
+            stored = dict(conn.execute("SELECT key, value FROM settings WHERE key LIKE 'policy.%'").fetchall())
+            target = policy_from(stored).proactive_target
+            rows = _span_rows(lambda sql, params: conn.execute(sql, params).fetchall(), days, tz, now, ("idx", "quadrant", "kind"))
+        except (sqlite3.Error, ValueError):
+            return None
     return _build(start, days, rows, target)
 
 
@@ -299,7 +333,7 @@ def weekly_trend(
     now = service.now()
     with service.read_unit() as session:  # a read: no write lock
         target = service.policy_in(session).proactive_target
-        rows = _span_rows(session, days, service.tz, now, ("idx", "quadrant", "kind"))
+        rows = _span_rows(session_run(session), days, service.tz, now, ("idx", "quadrant", "kind"))
     by_week: list[list[Any]] = [[] for _ in range(weeks)]
     for row in rows:
         by_week[row[0] // 7].append(row)
@@ -342,7 +376,7 @@ def minutes_by_item(
     now = service.now()
     with service.read_unit() as session:  # a read: no write lock
         # Not per day: one window over the whole range (same sums, one index range scan).
-        rows = _span_rows(session, days, service.tz, now, ("item_id", "title", "quadrant"), whole=True)
+        rows = _span_rows(session_run(session), days, service.tz, now, ("item_id", "title", "quadrant"), whole=True)
     totals: dict[int, list[Any]] = {}
     for item_id, title, quadrant, micros in rows:
         if wanted is not None and quadrant not in wanted:

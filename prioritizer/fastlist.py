@@ -362,6 +362,34 @@ def _connect(path: Path) -> sqlite3.Connection | None:
     return conn
 
 
+@contextmanager
+def read_snapshot(option: str | None, now_us: int) -> Iterator[sqlite3.Connection | None]:
+    """A read transaction on the database file with every Service-path precondition met, or None.
+
+    None (take the Service path) for: a URL or missing file, a crash journal, a damaged
+    file (``quick_check``, as the start-up check), another schema version, or work
+    that ``Service.refresh`` would do first (placement changes due, meetings to count).
+    """
+    path = database_file(option)
+    conn = _connect(path) if path is not None and path.is_file() else None
+    if conn is None:
+        yield None
+        return
+    try:
+        conn.execute("BEGIN")  # one snapshot for every read
+        ok = (
+            conn.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+            and conn.execute("SELECT value FROM settings WHERE key = 'schema_version'").fetchone() == (str(SCHEMA_VERSION),)
+            and conn.execute(PENDING_SQL, {"now": now_us}).fetchone() is None
+        )
+    except sqlite3.Error:
+        ok = False
+    try:
+        yield conn if ok else None
+    finally:
+        conn.close()
+
+
 def read_list(
     option: str | None,
     now: datetime | None,
@@ -370,43 +398,27 @@ def read_list(
     include_closed: bool = False,
 ) -> FastList | None:
     """The list ``Service.list_items`` would return, read with sqlite3; None to take the Service path."""
-    path = database_file(option)
-    if path is None or not path.is_file():
-        return None
     current = now if now is not None else datetime.now(UTC)
     now_us = to_micros(current)
-    conn = _connect(path)
-    if conn is None:
-        return None
-    try:
-        conn.execute("BEGIN")  # one snapshot for every read below
-        # The start-up damage check (integrity.check_database runs the same pages check):
-        # anything but "ok" and the Service path refuses the file and names the way out.
-        if conn.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+    with read_snapshot(option, now_us) as conn:
+        if conn is None:
             return None
-        version = conn.execute("SELECT value FROM settings WHERE key = 'schema_version'").fetchone()
-        if version is None or version[0] != str(SCHEMA_VERSION):
-            return None
-        if conn.execute(PENDING_SQL, {"now": now_us}).fetchone() is not None:
-            return None  # Service.refresh has work to do (and logs it)
-        stored = dict(conn.execute("SELECT key, value FROM settings WHERE key LIKE 'policy.%'").fetchall())
-        policy = policy_from(stored)
-        where, params = [], {"now": now_us}
-        if not include_closed:
-            where.append("items.status = 'open'")
-        if quadrant is not None:
-            where.append("items.quadrant = :quadrant")
-            params["quadrant"] = quadrant.value  # type: ignore[assignment]
-        condition = (" WHERE " + " AND ".join(where)) if where else ""
-        with paused_gc():
-            rows = conn.execute(LIST_SELECT + condition, params).fetchall()
-        ids = "SELECT items.id FROM items" + condition
-        minutes = minutes_from(conn.execute(MINUTES_SQL.format(ids=ids), params))
-        conn.execute("COMMIT")
-    except (sqlite3.Error, ValueError, KeyError):
-        return None  # damaged, locked, unexpected contents: the Service path says what is wrong
-    finally:
-        conn.close()
+        try:
+            stored = dict(conn.execute("SELECT key, value FROM settings WHERE key LIKE 'policy.%'").fetchall())
+            policy = policy_from(stored)
+            where, params = [], {"now": now_us}
+            if not include_closed:
+                where.append("items.status = 'open'")
+            if quadrant is not None:
+                where.append("items.quadrant = :quadrant")
+                params["quadrant"] = quadrant.value  # type: ignore[assignment]
+            condition = (" WHERE " + " AND ".join(where)) if where else ""
+            with paused_gc():
+                rows = conn.execute(LIST_SELECT + condition, params).fetchall()
+            ids = "SELECT items.id FROM items" + condition
+            minutes = minutes_from(conn.execute(MINUTES_SQL.format(ids=ids), params))
+        except (sqlite3.Error, ValueError, KeyError):
+            return None  # damaged, locked, unexpected contents: the Service path says what is wrong
     try:
         views = build_views(rows, current, policy, minutes, quadrant)
     except (KeyError, ValueError, TypeError, OverflowError):

@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import BigInteger, and_, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
-from .balance import longest_span
+from .balance import longest_span, session_run
 from .clock import day_bounds, local_date
 from .domain import Changes, InputError, TimeEntryView
 from .models import Item, Setting, TimeEntry, UTCDateTime, to_micros
@@ -218,7 +218,7 @@ def overlaps(service: Service, start: date, end: date) -> list[tuple[TimeEntryVi
     now_value = literal(now, UTCDateTime())  # typed, so it binds as microseconds like the columns
     a_end, b_end = func.coalesce(a.end, now_value), func.coalesce(b.end, now_value)
     with service.unit() as session:
-        longest = timedelta(microseconds=longest_span(session, to_micros(now)))
+        longest = timedelta(microseconds=longest_span(session_run(session), to_micros(now)))
         # Both sides are range scans of ix_entries_start: a from the range (reaching back
         # by the longest entry), b from a's start to a's end. Each pair comes once.
         rows = session.execute(
@@ -236,7 +236,7 @@ def entry_overlaps(service: Service, item_id: int) -> dict[int, list[int]]:
     a, b = aliased(TimeEntry), aliased(TimeEntry)
     now_value = literal(now, UTCDateTime())
     with service.unit() as session:
-        longest = longest_span(session, to_micros(now))
+        longest = longest_span(session_run(session), to_micros(now))
         rows = session.execute(
             select(a.id, b.id)
             .join(

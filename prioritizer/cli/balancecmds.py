@@ -12,7 +12,8 @@ import argparse
 from datetime import date, datetime
 from typing import Any
 
-from ..balance import Balance, balance, today, week_range
+from ..balance import Balance, balance, read_balance, week_range
+from ..clock import local_date, local_tz, utcnow
 from ..domain import InputError
 from ..humanize import local_stamp, minutes_text
 from .common import entry_id, entry_json, item_id, open_service, print_json, report_day, when
@@ -108,9 +109,16 @@ def _pct(share: float) -> str:
 
 def cmd_balance(args: argparse.Namespace, now: datetime | None) -> int:
     """Print the balance of a range of local days."""
-    service = open_service(args, now)
-    start, end = _range(args, today(service))
-    value = balance(service, start, end)
+    tz = local_tz()
+    current = now if now is not None else utcnow()
+    start, end = _range(args, local_date(current, tz))
+    # The light path first (stdlib sqlite3, no SQLAlchemy import); the Service path when
+    # anything needs it (refresh work due, a running timer, damage, a database URL...).
+    service = None
+    value = read_balance(args.db, start, end, current, tz)
+    if value is None:
+        service = open_service(args, now)
+        value = balance(service, start, end)
     if args.json:
         print_json(balance_json(value))
         return 0
@@ -132,7 +140,8 @@ def cmd_balance(args: argparse.Namespace, now: datetime | None) -> int:
         )
     verdict = "on target" if value.on_target else "below target"
     print(f"Proactive {_pct(value.proactive_share)} against a target of {_pct(value.target_share)}: {verdict}")
-    _forgotten_hint(service)
+    if service is not None:
+        _forgotten_hint(service)
     return 0
 
 
