@@ -196,10 +196,12 @@ def test_the_window_offers_the_restore_when_the_check_after_paint_finds_damage(
     def finish_then_close(self: recovery.DataSafety, damage: object, path: object) -> None:
         finished(self, damage, path)
         if damage is None:  # the reopened window checked out: close it, run_app returns
-            QTimer.singleShot(0, lambda: [w.close() for w in QApplication.topLevelWidgets()])
+            # Only the windows run_app made: widgets of earlier tests are not this test's to close.
+            QTimer.singleShot(0, lambda: [w.close() for w in QApplication.topLevelWidgets() if w not in before])
 
     monkeypatch.setattr(recovery.DataSafety, "_finish", finish_then_close)
     app = application()
+    before = set(QApplication.topLevelWidgets())
     QTimer.singleShot(20_000, app.quit)  # a safety net: never hang the suite
     assert run_app(str(db_path), NOW) == 0
     assert len(asked) == 1 and "damaged" in str(asked[0])

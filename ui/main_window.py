@@ -35,12 +35,7 @@ from prioritizer.domain import Changes, IncidentSummary, InputError, ItemView, K
 from prioritizer.humanize import minutes_text
 from prioritizer.services import ItemDraft, Service
 
-from . import (
-    balance_view,  # noqa: F401 - registers the Balance tab (QtCharts loads when it is first shown)
-    commands,
-    review_view,  # noqa: F401 - registers the Weekly review tab (built when first shown)
-    today_view,  # noqa: F401 - registers the Today tab (planned when first shown)
-)
+from . import commands
 from .actions import ACTIONS, CONTEXT_MENU, MENUS, TOOLBAR, ActionId, build_actions, key_sequences
 from .balance_status import BalanceStatus
 from .bus import Bus
@@ -57,7 +52,7 @@ from .matrix_view import MatrixView
 from .quick_add import QuickAddBar
 from .settings import WindowSettings
 from .tooltips import plain_tooltip
-from .views import registered_views
+from .views import build_view, registered_views
 
 NARROW_WIDTH = 1000  # below this window width the quick add and the filter stack, so quick add keeps room
 MAX_TIMER_MS = 6 * 3600 * 1000  # re-check at least every 6 h (a laptop may sleep through a change)
@@ -106,6 +101,7 @@ class MainWindow(QMainWindow):
         self.incident = IncidentController(self.bus, self)
         self.last_summary: IncidentSummary | None = None
         self._views: dict[str, QWidget] = {}
+        self._lazy: set[str] = set()  # views whose tab holds a placeholder until first shown
         self._pages: dict[str, QWidget] = {}
         self._build()
         self._connect()
@@ -154,7 +150,12 @@ class MainWindow(QMainWindow):
         self.add_view("matrix", "Matrix", self.matrix)
         for spec in registered_views():
             if spec.name not in self._views:
-                self.add_view(spec.name, spec.title, spec.factory(self))
+                if spec.factory is None:  # built when first shown (start-up does not pay for it)
+                    self._lazy.add(spec.name)
+                    self.add_view(spec.name, spec.title, QWidget())
+                else:
+                    self.add_view(spec.name, spec.title, build_view(spec.name, self))
+        self.tabs.currentChanged.connect(self._build_current_view)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.tabs)
@@ -263,8 +264,27 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(page, title)
 
     def view(self, name: str) -> QWidget:
-        """The widget of a view (KeyError for an unknown name)."""
+        """The widget of a view (KeyError for an unknown name); a lazy view is built now."""
+        if name in self._lazy:
+            self._build_view(name)
         return self._views[name]
+
+    def _build_current_view(self, index: int) -> None:
+        for name, page in self._pages.items():
+            if page is self.tabs.widget(index) and name in self._lazy:
+                self._build_view(name)
+
+    def _build_view(self, name: str) -> None:
+        """Replace a lazy view's placeholder with the real view."""
+        self._lazy.discard(name)
+        widget = build_view(name, self)
+        widget.setObjectName(f"view_{name}")
+        if not widget.accessibleName():
+            widget.setAccessibleName(f"{self.tabs.tabText(self.tabs.indexOf(self._pages[name]))} view")
+        self._views[name] = widget
+        page = self._pages[name]
+        assert isinstance(page, QScrollArea)
+        page.setWidget(widget)  # deletes the placeholder
 
     def view_names(self) -> list[str]:
         """The names of the views, in tab order."""

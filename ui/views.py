@@ -8,6 +8,7 @@ main window builds every registered view into its tabs, and
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,12 +23,17 @@ ViewFactory = Callable[[Any], QWidget]
 
 @dataclass(frozen=True)
 class ViewSpec:
-    """A registered view: its name (for --view), tab title and factory."""
+    """A registered view: its name (for --view), tab title and factory.
+
+    A lazy view has no factory yet, only the module that registers it: the window
+    imports that module (and builds the view) the first time the tab is shown.
+    """
 
     name: str
     title: str
-    factory: ViewFactory
+    factory: ViewFactory | None
     order: int = 100
+    module: str = ""
 
 
 _REGISTRY: dict[str, ViewSpec] = {}
@@ -36,6 +42,29 @@ _REGISTRY: dict[str, ViewSpec] = {}
 def register_view(name: str, title: str, factory: ViewFactory, order: int = 100) -> None:
     """Make a view available to every main window (``order`` sorts the tabs)."""
     _REGISTRY[name] = ViewSpec(name, title, factory, order)
+
+
+def register_lazy_view(name: str, title: str, module: str, order: int = 100) -> None:
+    """A view whose module (which calls ``register_view``) is imported only when first shown."""
+    if name not in _REGISTRY:
+        _REGISTRY[name] = ViewSpec(name, title, None, order, module)
+
+
+def build_view(name: str, window: Any) -> QWidget:
+    """Build a registered view, importing a lazy view's module first."""
+    spec = _REGISTRY[name]
+    if spec.factory is None:
+        importlib.import_module(spec.module, __package__)
+        spec = _REGISTRY[name]
+    assert spec.factory is not None, f"{spec.module} did not register the view {name!r}"
+    return spec.factory(window)
+
+
+# The built-in tabs: their modules (QtCharts, reports) load when a tab is first shown,
+# not at start-up. Each module registers its real factory when imported.
+register_lazy_view("today", "Today", ".today_view", order=10)
+register_lazy_view("balance", "Balance", ".balance_view", order=20)
+register_lazy_view("review", "Weekly review", ".review_view", order=30)
 
 
 def registered_views() -> list[ViewSpec]:
