@@ -15,6 +15,8 @@ os.environ["TZ"] = "Europe/Berlin"
 
 from prioritizer.services import Service  # noqa: E402
 
+pytest_plugins = ["tests.ui_helpers"]  # the shared `window` fixture of the window tests
+
 # Friday 20 November 2026, 09:00 in Berlin.
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 

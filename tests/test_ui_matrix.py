@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -17,12 +16,9 @@ from PySide6.QtWidgets import QApplication
 from prioritizer.domain import Importance, Kind, Quadrant, Status
 from prioritizer.services import ItemDraft, Service
 from tests.conftest import NOW
+from tests.ui_helpers import add, quadrant_of
 
 pytestmark = pytest.mark.usefixtures("qapp")
-
-
-def add(service: Service, title: str, **fields: object) -> int:
-    return service.add(ItemDraft(title=title, **fields)).value  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -34,24 +30,6 @@ def items(service: Service) -> dict[str, int]:
         "tidy": add(service, "Tidy the shared drive", importance=Importance.LOW),
         "vendor": add(service, "Renew vendor contract", importance=Importance.HIGH, due=NOW + timedelta(hours=30)),
     }
-
-
-@pytest.fixture
-def window(qtbot, service: Service, items: dict[str, int]) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    win = MainWindow(service)
-    qtbot.addWidget(win)
-    win.show()
-    win.activateWindow()
-    qtbot.waitExposed(win)
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
-    yield win
-
-
-def quadrant_of(window: MainWindow, item_id: int) -> Quadrant | None:
-    for quadrant, model in window.matrix.models.items():
-        if model.row_of(item_id) >= 0:
-            return quadrant
-    return None
 
 
 def select(window: MainWindow, *ids: int) -> None:

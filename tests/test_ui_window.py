@@ -3,7 +3,6 @@ settings, the screenshot command, and one image-export smoke test per window."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,12 +24,9 @@ from prioritizer.cli import main as cli_main
 from prioritizer.domain import Importance, Kind, Quadrant, Status
 from prioritizer.services import ItemDraft, Service
 from tests.conftest import NOW
+from tests.ui_helpers import add, quadrant_of
 
 pytestmark = pytest.mark.usefixtures("qapp")
-
-
-def add(service: Service, title: str, **fields: object) -> int:
-    return service.add(ItemDraft(title=title, **fields)).value  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -45,24 +41,6 @@ def items(service: Service) -> dict[str, int]:
             service, "Weekly staff meeting", kind=Kind.MEETING, start=NOW + timedelta(days=3), end=NOW + timedelta(days=3, minutes=30)
         ),
     }
-
-
-@pytest.fixture
-def window(qtbot, service: Service, items: dict[str, int]) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    win = MainWindow(service)
-    qtbot.addWidget(win)
-    win.show()
-    win.activateWindow()
-    qtbot.waitExposed(win)
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
-    yield win
-
-
-def quadrant_of(window: MainWindow, item_id: int) -> Quadrant | None:
-    for quadrant, model in window.matrix.models.items():
-        if model.row_of(item_id) >= 0:
-            return quadrant
-    return None
 
 
 def save_grab(widget, path: Path) -> None:  # type: ignore[no-untyped-def]
