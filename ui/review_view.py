@@ -121,11 +121,8 @@ class ReviewView(RefreshWhenShown):
         self.service = service
         self.week_of: date = local_date(service.now(), service.tz)
         self.review: Review | None = None
-        self._stale = True  # built when first shown: QtCharts and the queries wait until then
         self._build()
-        changed = getattr(bus, "changed", None)
-        if changed is not None:
-            changed.connect(self.on_changes)
+        self.listen(bus)
 
     # ---------------------------------------------------------------- layout
     def _build(self) -> None:

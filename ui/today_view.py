@@ -301,11 +301,8 @@ class TodayView(RefreshWhenShown):
         self.service = service
         self.day: date = local_date(service.now(), service.tz)
         self.plan: DayPlan | None = None
-        self._stale = True  # planned when first shown: a hidden tab costs nothing at start-up
         self._build()
-        changed = getattr(bus, "changed", None)
-        if changed is not None:
-            changed.connect(self.on_changes)
+        self.listen(bus)
 
     def _build(self) -> None:
         outer = QVBoxLayout(self)

@@ -75,11 +75,17 @@ def registered_views() -> list[ViewSpec]:
 class RefreshWhenShown(QWidget):
     """A view that rebuilds on changes only while visible and catches up when shown.
 
-    Subclasses implement ``refresh``. It starts stale, so a hidden tab costs nothing
-    at start-up; connect ``on_changes`` to the bus's ``changed`` signal.
+    Subclasses implement ``refresh`` and call ``listen(bus)``. It starts stale, so a
+    hidden tab costs nothing at start-up (it is built and filled when first shown).
     """
 
     _stale = True
+
+    def listen(self, bus: object | None) -> None:
+        """Follow the bus's ``changed`` signal (a view built without a bus shows a snapshot)."""
+        changed = getattr(bus, "changed", None)
+        if changed is not None:
+            changed.connect(self.on_changes)
 
     def refresh(self) -> None:
         """Rebuild the view from the core."""
