@@ -43,7 +43,7 @@ from .location import (
 )
 from .models import Base, Setting
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 READ_ONLY = "prioritizer_read_only"  # execution option of read-only units
 
 
@@ -184,7 +184,13 @@ def _set_version(conn: Connection, version: int) -> None:
 
 
 # version -> step that turns the previous version into this one.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+def _add_open_rank_index(conn: Connection) -> None:
+    """2: the open list's order as an index (models.Item, ``ix_items_open_rank``)."""
+    index = next(i for i in Base.metadata.tables["items"].indexes if i.name == "ix_items_open_rank")
+    index.create(conn, checkfirst=True)
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _add_open_rank_index}
 
 
 def schema_version(engine: Engine) -> int:

@@ -36,7 +36,7 @@ from .clock import UTC
 from .domain import Importance, ItemFacts, ItemView, Kind, Placement, Policy, Quadrant, Status
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # models.EPOCH (models imports SQLAlchemy)
-SCHEMA_VERSION = 1  # db.SCHEMA_VERSION; tests/test_fastlist.py checks they agree
+SCHEMA_VERSION = 2  # db.SCHEMA_VERSION; tests/test_fastlist.py checks they agree
 
 # The columns every item view is built from, in row order. Instants are raw integer
 # microseconds (no per-value type processing); row_view converts them.

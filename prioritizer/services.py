@@ -40,6 +40,7 @@ from .domain import (
 from .fastlist import LIST_COLUMNS, TIME_COLUMNS, build_views, paused_gc, policy_from
 from .fastlist import QUADRANT_ORDER as QUADRANT_ORDER  # re-exported (bench, older callers)
 from .models import Incident, Item, Setting, TimeEntry, TriageLog, to_micros
+from .ordering import ORDER_BY
 
 if TYPE_CHECKING:
     from .quickadd import QuickAdd
@@ -485,26 +486,12 @@ class Service:
         cached quadrant is the rules' answer for now; the order matches ``rules.rank``.
         """
         self.refresh()
-        due = type_coerce(Item.due, BigInteger)
-        quadrant_order = case({q.value: i for i, q in enumerate(Quadrant)}, value=Item.quadrant)
-        importance_rank = case({i.value: -i.rank for i in Importance}, value=Item.importance)
-        query = (
-            select(Item.id, Item.quadrant)
-            .where(Item.status == Status.OPEN.value)
-            .order_by(
-                quadrant_order,
-                # rules.rank puts overdue items first, most overdue first: that is ascending due
-                # (an overdue due is before every other), so the order needs no clock and an
-                # index on these expressions could serve it without a sort.
-                func.coalesce(due, 2**62),
-                case((Item.kind == Kind.ESCALATION.value, func.coalesce(Item.severity, 9)), else_=9),
-                importance_rank,
-                func.coalesce(type_coerce(Item.start, BigInteger), 2**62),
-                type_coerce(Item.created_at, BigInteger),
-            )
-        )
+        # The index ix_items_open_rank holds this order (ordering.py): a walk of the index, no sort.
+        sql = f"SELECT id, quadrant FROM items WHERE status = 'open' ORDER BY {ORDER_BY}"  # noqa: S608 - constant
         with self.read_unit() as session:
-            return [(item_id, _QUADRANTS[q]) for item_id, q in session.execute(query)]
+            rows = session.connection().exec_driver_sql(sql).all()
+        quadrants = _QUADRANTS
+        return [(item_id, quadrants[q]) for item_id, q in rows]
 
     def get(self, item_id: int) -> ItemView:
         """One item with its placement; InputError for an unknown id."""

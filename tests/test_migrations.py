@@ -1,9 +1,8 @@
 """Migrations: every released schema moves forward with all rows intact; a newer one is refused untouched.
 
 ``tests/fixtures/schema_v<N>.sqlite3`` is a real database of each released schema
-(made by ``tests/fixtures/make_fixtures.py``). Until a second version exists, a
-fake migration 2 staged in the test proves the mechanism: backup first, rows kept,
-a failed step rolls back.
+(made by ``tests/fixtures/make_fixtures.py``). A fake next migration staged in the
+test proves the mechanism: backup first, rows kept, a failed step rolls back.
 """
 
 from __future__ import annotations
@@ -91,36 +90,55 @@ def test_fixture_migrates_forward_with_all_rows(version: int, db_path: Path) -> 
     assert running is not None and any(r["end"] is None for r in before["time_entries"])
 
 
+def test_v1_gains_the_open_rank_index(db_path: Path) -> None:
+    """Migration 2: the open list's order becomes an index; the ordered read walks it without a sort."""
+    from prioritizer.ordering import ORDER_BY
+
+    _fixture_copy(1, db_path)
+    Service.open(str(db_path), now=NOW).close()
+    assert _version(db_path) == 2
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        plan = conn.execute(f"EXPLAIN QUERY PLAN SELECT id, quadrant FROM items WHERE status = 'open' ORDER BY {ORDER_BY}").fetchall()
+    finally:
+        conn.close()
+    details = " ".join(str(row[-1]) for row in plan)
+    assert "ix_items_open_rank" in details and "TEMP B-TREE" not in details
+    assert [b.reason for b in bk.list_backups(str(db_path))] == ["pre-migration-v1"]
+
+
 @pytest.fixture
-def fake_v2(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
-    """Stage a schema version 2 that adds a column; yields the versions it ran from."""
+def fake_next(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """Stage a next schema version that adds a column; yields the versions it ran from."""
     ran: list[int] = []
 
     def add_colour(conn: Connection) -> None:
-        ran.append(1)
+        ran.append(current)
         conn.execute(text("ALTER TABLE items ADD COLUMN colour TEXT NOT NULL DEFAULT ''"))
         conn.execute(text("UPDATE items SET colour = 'red' WHERE kind = 'escalation'"))
 
-    monkeypatch.setattr(db, "SCHEMA_VERSION", db.SCHEMA_VERSION + 1)
-    monkeypatch.setitem(db.MIGRATIONS, db.SCHEMA_VERSION, add_colour)
+    current = db.SCHEMA_VERSION
+    monkeypatch.setattr(db, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(db.MIGRATIONS, current + 1, add_colour)
     yield ran
 
 
-def test_migration_backs_up_first_and_keeps_every_row(fake_v2: list[int], db_path: Path) -> None:
-    _fixture_copy(1, db_path)
+def test_migration_backs_up_first_and_keeps_every_row(fake_next: list[int], db_path: Path) -> None:
+    latest = db.SCHEMA_VERSION - 1  # the staged step is the last one
+    _fixture_copy(latest, db_path)
     before = _dump(db_path)
     Service.open(str(db_path), now=NOW).close()
-    assert fake_v2 == [1]
-    assert _version(db_path) == 2
+    assert fake_next == [latest]
+    assert _version(db_path) == latest + 1
     assert "colour" in _columns(db_path, "items")
     after = _dump(db_path)
     for table in TABLES:
         rows = [{k: v for k, v in r.items() if k != "colour"} for r in after[table]]
-        expected = [r if not (table == "settings" and r["key"] == "schema_version") else {**r, "value": "2"} for r in before[table]]
+        expected = [r if not (table == "settings" and r["key"] == "schema_version") else {**r, "value": str(latest + 1)} for r in before[table]]
         assert rows == expected, table
-    pre = [b for b in bk.list_backups(str(db_path)) if b.reason == "pre-migration-v1"]
+    pre = [b for b in bk.list_backups(str(db_path)) if b.reason == f"pre-migration-v{latest}"]
     assert len(pre) == 1
-    assert bk.verify_backup(pre[0].path) == 1
+    assert bk.verify_backup(pre[0].path) == latest
     assert _dump(pre[0].path) == before
     svc = Service.open(str(db_path), now=NOW)
     assert len(svc.list_items(include_closed=True)) == len(before["items"])
@@ -133,26 +151,28 @@ def test_a_failed_migration_step_leaves_the_old_version_intact(monkeypatch: pyte
         conn.execute(text("UPDATE items SET title = 'CLOBBERED'"))
         raise RuntimeError("simulated failure in the middle of a migration")
 
-    monkeypatch.setattr(db, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(db.MIGRATIONS, 2, half)
-    _fixture_copy(1, db_path)
+    latest = db.SCHEMA_VERSION
+    monkeypatch.setattr(db, "SCHEMA_VERSION", latest + 1)
+    monkeypatch.setitem(db.MIGRATIONS, latest + 1, half)
+    _fixture_copy(latest, db_path)
     before = _dump(db_path)
     with pytest.raises(RuntimeError, match="simulated"):
         Service.open(str(db_path), now=NOW)
-    assert _version(db_path) == 1 and "colour" not in _columns(db_path, "items")
+    assert _version(db_path) == latest and "colour" not in _columns(db_path, "items")
     assert _dump(db_path) == before
 
 
-def test_no_backup_no_migration(fake_v2: list[int], monkeypatch: pytest.MonkeyPatch, db_path: Path) -> None:
+def test_no_backup_no_migration(fake_next: list[int], monkeypatch: pytest.MonkeyPatch, db_path: Path) -> None:
     def full(source: Path, target: Path) -> None:
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr(bk, "_copy", full)
-    _fixture_copy(1, db_path)
+    latest = db.SCHEMA_VERSION - 1
+    _fixture_copy(latest, db_path)
     before = _dump(db_path)
     with pytest.raises(bk.BackupError, match="disk is full"):
         Service.open(str(db_path), now=NOW)
-    assert fake_v2 == [] and _version(db_path) == 1 and _dump(db_path) == before
+    assert fake_next == [] and _version(db_path) == latest and _dump(db_path) == before
 
 
 def test_a_newer_database_is_refused_and_not_changed(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
