@@ -20,7 +20,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from .clock import UTC
-from .ordering import ORDER_EXPRESSIONS
+from .ordering import COVERED_COLUMNS, ORDER_EXPRESSIONS
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -105,7 +105,7 @@ class Item(Base):
         # Ended meetings not yet counted as time: a range over meetings, not a table scan.
         Index("ix_items_kind_end", "kind", "end"),
         # The open list in rules.rank's order, read from the index alone: no sort (ordering.py).
-        Index("ix_items_open_rank", "status", *(text(f"({e})") for e in ORDER_EXPRESSIONS), "quadrant"),
+        Index("ix_items_open_rank", "status", *(text(f"({e})") for e in ORDER_EXPRESSIONS), *COVERED_COLUMNS),
     )
 
 

@@ -40,7 +40,7 @@ from .domain import (
 from .fastlist import LIST_COLUMNS, TIME_COLUMNS, build_views, paused_gc, policy_from
 from .fastlist import QUADRANT_ORDER as QUADRANT_ORDER  # re-exported (bench, older callers)
 from .models import Incident, Item, Setting, TimeEntry, TriageLog, to_micros
-from .ordering import ORDER_BY
+from .ordering import ORDER_BY, ORDERED_IDS_SQL
 
 if TYPE_CHECKING:
     from .quickadd import QuickAdd
@@ -178,6 +178,7 @@ def _clean_name(value: str | None, what: str) -> str | None:
 _KINDS = {k.value: k for k in Kind}
 _IMPORTANCES = {i.value: i for i in Importance}
 _QUADRANTS = {q.value: q for q in Quadrant}
+_QUADRANT_LIST = list(Quadrant)
 _STATUSES = {s.value: s for s in Status}
 
 
@@ -486,12 +487,20 @@ class Service:
         cached quadrant is the rules' answer for now; the order matches ``rules.rank``.
         """
         self.refresh()
-        # The index ix_items_open_rank holds this order (ordering.py): a walk of the index, no sort.
-        sql = f"SELECT id, quadrant FROM items WHERE status = 'open' ORDER BY {ORDER_BY}"  # noqa: S608 - constant
         with self.read_unit() as session:
-            rows = session.connection().exec_driver_sql(sql).all()
-        quadrants = _QUADRANTS
-        return [(item_id, quadrants[q]) for item_id, q in rows]
+            connection = session.connection()
+            if connection.dialect.name != "sqlite":
+                sql = f"SELECT id, quadrant FROM items WHERE status = 'open' ORDER BY {ORDER_BY}"  # noqa: S608
+                return [(item_id, _QUADRANTS[q]) for item_id, q in connection.exec_driver_sql(sql)]
+            # Each quadrant's ids as one text, in the order of the index (a walk, no sort):
+            # 10,000 rows become four, and SQLite does the per-row work.
+            rows = connection.exec_driver_sql(ORDERED_IDS_SQL).all()
+        ordered: list[tuple[int, Quadrant]] = []
+        for index, ids in rows:
+            if ids:
+                quadrant = _QUADRANT_LIST[index]
+                ordered += [(int(i), quadrant) for i in ids.split(",")]
+        return ordered
 
     def get(self, item_id: int) -> ItemView:
         """One item with its placement; InputError for an unknown id."""

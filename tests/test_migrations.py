@@ -134,7 +134,8 @@ def test_migration_backs_up_first_and_keeps_every_row(fake_next: list[int], db_p
     after = _dump(db_path)
     for table in TABLES:
         rows = [{k: v for k, v in r.items() if k != "colour"} for r in after[table]]
-        expected = [r if not (table == "settings" and r["key"] == "schema_version") else {**r, "value": str(latest + 1)} for r in before[table]]
+        version = str(latest + 1)
+        expected = [r if not (table == "settings" and r["key"] == "schema_version") else {**r, "value": version} for r in before[table]]
         assert rows == expected, table
     pre = [b for b in bk.list_backups(str(db_path)) if b.reason == f"pre-migration-v{latest}"]
     assert len(pre) == 1

@@ -1,0 +1,70 @@
+"""The open list's order from the index (prioritizer/ordering.py) is rules.rank's order, read without a sort."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+from prioritizer import rules
+from prioritizer.domain import Importance, Kind, Quadrant
+from prioritizer.ordering import ORDER_BY, ORDERED_IDS_SQL
+from prioritizer.services import ItemDraft, Service
+
+from .conftest import NOW
+
+
+def _fill(service: Service, count: int, seed: int) -> None:
+    """Items with every ordering key varied, and many ties (same due, same severity, same start)."""
+    pick = random.Random(seed)
+    clock = [NOW - timedelta(days=30)]
+    service.clock = lambda: clock[0]  # creation times spread over a month
+    dues = [NOW + timedelta(hours=h) for h in (-50, -3, 0.5, 2, 30, 200)] + [None, None]
+    for n in range(count):
+        kind = pick.choice(list(Kind))
+        start = NOW + timedelta(hours=pick.choice((-4, 3, 3, 48))) if kind is Kind.MEETING else None
+        draft = ItemDraft(
+            title=f"item {n}",
+            kind=kind,
+            importance=pick.choice(list(Importance)),
+            due=pick.choice(dues),
+            strategic=pick.random() < 0.1,
+            severity=pick.choice((None, 1, 2, 3, 4)) if kind is Kind.ESCALATION else None,
+            start=start,
+            end=start + timedelta(minutes=30) if start is not None else None,
+        )
+        service.add(draft)
+        clock[0] += timedelta(minutes=pick.choice((0, 0, 7, 60)))  # some created in the same instant
+        if pick.random() < 0.1:
+            ids = [i for i, _ in service.ordered_open_ids()]
+            service.move(pick.choice(ids), pick.choice(list(Quadrant)))
+    service.clock = lambda: NOW
+
+
+def test_ordered_ids_follow_the_rules(tmp_path: Path) -> None:
+    service = Service.open(str(tmp_path / "o.sqlite3"), now=NOW)
+    try:
+        _fill(service, 300, seed=7)
+        views = service.list_items()
+        expected = sorted(views, key=lambda v: (list(Quadrant).index(v.quadrant), *rules.rank(v, NOW)))
+        got = service.ordered_open_ids()
+        assert [q for _, q in got] == [v.quadrant for v in expected]
+        # Ties in every rank key may come in either order; everything else must match.
+        key = {v.id: (v.quadrant, rules.rank(v, NOW)) for v in views}
+        assert [key[i] for i, _ in got] == [key[v.id] for v in expected]
+        assert sorted(i for i, _ in got) == sorted(v.id for v in views)
+    finally:
+        service.close()
+
+
+def test_the_order_is_read_from_the_index_alone(tmp_path: Path) -> None:
+    path = tmp_path / "o.sqlite3"
+    Service.open(str(path), now=NOW).close()
+    conn = sqlite3.connect(path)
+    try:
+        for sql in (f"SELECT id, quadrant FROM items WHERE status = 'open' ORDER BY {ORDER_BY}", ORDERED_IDS_SQL):  # noqa: S608
+            plan = " ".join(str(row[-1]) for row in conn.execute("EXPLAIN QUERY PLAN " + sql))
+            assert "COVERING INDEX ix_items_open_rank" in plan and "TEMP B-TREE" not in plan, plan
+    finally:
+        conn.close()
