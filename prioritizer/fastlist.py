@@ -34,6 +34,7 @@ from typing import Any
 from . import rules
 from .clock import UTC
 from .domain import Importance, ItemFacts, ItemView, Kind, Placement, Policy, Quadrant, Status
+from .ordering import ORDER_BY
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # models.EPOCH (models imports SQLAlchemy)
 SCHEMA_VERSION = 2  # db.SCHEMA_VERSION; tests/test_fastlist.py checks they agree
@@ -413,8 +414,9 @@ def read_list(
                 where.append("items.quadrant = :quadrant")
                 params["quadrant"] = quadrant.value  # type: ignore[assignment]
             condition = (" WHERE " + " AND ".join(where)) if where else ""
+            order = "" if include_closed else f" ORDER BY {ORDER_BY}"  # as Service.list_items
             with paused_gc():
-                rows = conn.execute(LIST_SELECT + condition, params).fetchall()
+                rows = conn.execute(LIST_SELECT + condition + order, params).fetchall()
             ids = "SELECT items.id FROM items" + condition
             minutes = minutes_from(conn.execute(MINUTES_SQL.format(ids=ids), params))
         except (sqlite3.Error, ValueError, KeyError):

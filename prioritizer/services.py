@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from sqlalchemy import BigInteger, Engine, case, delete, func, select, type_coerce
+from sqlalchemy import BigInteger, Engine, case, delete, func, select, text, type_coerce
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import rules
@@ -474,6 +474,8 @@ class Service:
                 query = query.where(Item.id.in_(ids))
             if quadrant is not None:
                 query = query.where(Item.quadrant == quadrant.value)
+            if not include_closed:  # the rank index's order: the sort below finds it done, ties as read_list_text's
+                query = query.order_by(text(ORDER_BY))
             with paused_gc():
                 rows = session.execute(query).all()
             minutes = self._minutes(session, now, query.with_only_columns(Item.id).scalar_subquery())

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from prioritizer import fastlist, rules
+from prioritizer import fastlist, listtext, rules
 from prioritizer.cli import main
 from prioritizer.clock import local_tz
 from prioritizer.db import SCHEMA_VERSION, resolve_location, sqlite_path
@@ -41,21 +41,33 @@ def demo_db(demo_source: Path, tmp_path: Path) -> Path:
 
 
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *, fast: bool) -> tuple[int, str, str]:
-    """Run the CLI; assert which path `list` took (fast=True) or force the Service path (fast=False)."""
-    taken: list[bool] = []
-    real = fastlist.read_list
+    """Run the CLI; assert `list` took a fast path (fast=True: the text one for a text list of open
+    items, else read_list), or force the Service path (fast=False)."""
+    taken: list[str] = []
+    real_views, real_text = fastlist.read_list, listtext.read_list_text
 
-    def spy(*args: object, **kwargs: object) -> fastlist.FastList | None:
-        result = real(*args, **kwargs) if fast else None  # type: ignore[arg-type]
-        taken.append(result is not None)
+    def views(*args: object, **kwargs: object) -> fastlist.FastList | None:
+        result = real_views(*args, **kwargs) if fast else None  # type: ignore[arg-type]
+        taken.append("views" if result is not None else "none")
         return result
 
-    monkeypatch.setattr(fastlist, "read_list", spy)
+    def text(*args: object, **kwargs: object) -> str | None:
+        result = real_text(*args, **kwargs) if fast else None  # type: ignore[arg-type]
+        taken.append("text" if result is not None else "none")
+        return result
+
+    monkeypatch.setattr(fastlist, "read_list", views)
+    monkeypatch.setattr(listtext, "read_list_text", text)
     capsys.readouterr()
     code = main(argv)
     out, err = capsys.readouterr()
-    monkeypatch.setattr(fastlist, "read_list", real)
-    assert taken == [fast]
+    monkeypatch.setattr(fastlist, "read_list", real_views)
+    monkeypatch.setattr(listtext, "read_list_text", real_text)
+    text_list = argv[-1] != "--json" and "--all" not in argv and "--json" not in argv
+    if not fast:
+        assert "text" not in taken and "views" not in taken
+    else:
+        assert taken[-1] == ("text" if text_list else "views"), taken
     return code, out, err
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import replace
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from ..domain import Importance, InputError, ItemView, Kind, Quadrant, Status
+from ..domain import Importance, InputError, Kind, Quadrant
 from ..humanize import countdown, local_stamp, minutes_text
 from ..rules import sentence
 from .common import entry_json, event_json, item_id, item_json, minutes_arg, open_service, print_json, when
@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # services imports SQLAlchemy (~0.4 s): `list` reads without 
     from ..services import ItemDraft, Service
 
 NONE_WORDS = ("none", "")
+NOTHING_LISTED = "Nothing here. Add something: prioritizer add 'Sev1 ACME checkout down due 2h'"
 
 
 def _severity(text: str) -> int:
@@ -159,27 +160,6 @@ def cmd_add(args: argparse.Namespace, now: datetime | None) -> int:
     return 0
 
 
-_KIND_SHORT = {k: k.value[:3] for k in Kind}
-_OPEN = Status.OPEN
-
-
-def _line(view: ItemView, now: datetime, tz: tzinfo) -> str:
-    line = f"{view.id:>5}  {_KIND_SHORT[view.kind]}  {view.title}"
-    if view.severity:
-        line += f" [Sev {view.severity}]"
-    if view.due:
-        line += f" ({countdown(view.due, now)})"
-    if view.kind is Kind.MEETING and view.start:
-        line += f" @ {local_stamp(view.start, tz, now)}"
-    if view.delegated_to:
-        line += f" -> {view.delegated_to}"
-    if view.placement.pinned:
-        line += " [pinned]"
-    if view.status is not _OPEN:
-        line += f" [{view.status}]"
-    return line
-
-
 def cmd_list(args: argparse.Namespace, now: datetime | None) -> int:
     """Print the matrix, grouped by quadrant.
 
@@ -187,10 +167,16 @@ def cmd_list(args: argparse.Namespace, now: datetime | None) -> int:
     with sqlite3 alone (``prioritizer.fastlist``: no SQLAlchemy import); otherwise,
     and on any doubt, through the Service. Both give the same views.
     """
-    from ..clock import local_tz
+    from ..clock import UTC, local_tz
     from ..fastlist import read_list
+    from ..listtext import list_text, read_list_text
 
     quadrant = Quadrant(args.quadrant) if args.quadrant else None
+    if not args.json and not args.all:
+        text = read_list_text(args.db, now if now is not None else datetime.now(UTC), local_tz(), quadrant)
+        if text is not None:
+            sys.stdout.write(text or NOTHING_LISTED + "\n")
+            return 0
     fast = read_list(args.db, now, local_tz(), quadrant, args.all)
     if fast is not None:
         views, current, tz = fast.views, fast.now, fast.tz
@@ -202,36 +188,10 @@ def cmd_list(args: argparse.Namespace, now: datetime | None) -> int:
         print_json([item_json(v) for v in views])
         return 0
     if not views:
-        print("Nothing here. Add something: prioritizer add 'Sev1 ACME checkout down due 2h'")
+        print(NOTHING_LISTED)
         return 0
     sys.stdout.write(list_text(views, current, tz, quadrant))
     return 0
-
-
-def list_text(views: list[ItemView], now: datetime, tz: tzinfo, quadrant: Quadrant | None = None) -> str:
-    """The text of ``list``: open items by quadrant with their reasons, then closed ones."""
-    groups: dict[Quadrant, list[ItemView]] = {q: [] for q in Quadrant}
-    closed = []
-    for view in views:
-        if view.status is _OPEN:
-            groups[view.placement.quadrant].append(view)
-        else:
-            closed.append(view)
-    out: list[str] = []
-    for q, group in groups.items():
-        if quadrant is not None and q is not quadrant:
-            continue
-        out.append(f"{q.label.upper()} ({len(group)}) - {q.meaning}")
-        for view in group:
-            out.append("  " + _line(view, now, tz))
-            out.append("         " + sentence(view.placement.reasons))
-        out.append("")
-    if closed:
-        out.append(f"CLOSED ({len(closed)})")
-        for view in closed:
-            out.append("  " + _line(view, now, tz))
-    out.append("")
-    return "\n".join(out)
 
 
 def cmd_show(args: argparse.Namespace, now: datetime | None) -> int:

@@ -1,0 +1,123 @@
+"""The text of ``prioritizer list``: from item views, or straight from rows (no SQLAlchemy).
+
+``list_text`` renders views (the Service path, and ``list --all``). ``read_list_text``
+renders the open list from the rows of a read snapshot (``fastlist.read_snapshot``),
+in the index's order (``ordering.ORDER_BY``), without building a view per item:
+for 10,000 items that is most of a whole ``list`` command. Both go through
+``item_line`` and ``_render``, and tests/test_fastlist.py holds them to the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+
+from . import rules
+from .domain import ItemView, Kind, Quadrant, Status
+from .fastlist import LIST_SELECT, from_us, paused_gc, policy_from, read_snapshot, row_facts, to_micros
+from .humanize import countdown, local_stamp
+from .ordering import ORDER_BY
+
+_KIND_SHORT = {k: k.value[:3] for k in Kind}
+_KIND_SHORT_OF = {k.value: k.value[:3] for k in Kind}
+_OPEN = Status.OPEN
+_MEETING = Kind.MEETING.value
+_QUADRANT_OF = {q.value: q for q in Quadrant}
+_PLACE = rules.placement_fields
+_SENTENCE = rules.sentence
+
+
+def item_line(
+    item_id: int, kind: str, title: str, severity: int | None, due: datetime | None, start: datetime | None,
+    delegated_to: str | None, pinned: bool, status: str, now: datetime, tz: tzinfo,
+) -> str:  # fmt: skip
+    """One item's line: id, kind, title and what a glance needs (kind and status as stored text)."""
+    line = f"{item_id:>5}  {_KIND_SHORT_OF[kind]}  {title}"
+    if severity:
+        line += f" [Sev {severity}]"
+    if due:
+        line += f" ({countdown(due, now)})"
+    if kind == _MEETING and start:
+        line += f" @ {local_stamp(start, tz, now)}"
+    if delegated_to:
+        line += f" -> {delegated_to}"
+    if pinned:
+        line += " [pinned]"
+    if status != "open":
+        line += f" [{status}]"
+    return line
+
+
+def _render(groups: dict[Quadrant, list[str]], closed: list[str], quadrant: Quadrant | None) -> str:
+    """Quadrant headers with their item lines (two per open item), then the closed ones."""
+    out: list[str] = []
+    for q, lines in groups.items():
+        if quadrant is not None and q is not quadrant:
+            continue
+        out.append(f"{q.label.upper()} ({len(lines) // 2}) - {q.meaning}")
+        out += lines
+        out.append("")
+    if closed:
+        out.append(f"CLOSED ({len(closed)})")
+        out += closed
+    out.append("")
+    return "\n".join(out)
+
+
+def list_text(views: Sequence[ItemView], now: datetime, tz: tzinfo, quadrant: Quadrant | None = None) -> str:
+    """The text of ``list``: open items by quadrant with their reasons, then closed ones."""
+    groups: dict[Quadrant, list[str]] = {q: [] for q in Quadrant}
+    closed = []
+    for view in views:
+        line = "  " + item_line(
+            view.id, view.kind.value, view.title, view.severity, view.due, view.start, view.delegated_to,
+            view.placement.pinned, view.status.value, now, tz,
+        )  # fmt: skip
+        if view.status is _OPEN:
+            groups[view.placement.quadrant] += (line, "         " + _SENTENCE(view.placement.reasons))
+        else:
+            closed.append(line)
+    return _render(groups, closed, quadrant)
+
+
+def read_list_text(option: str | None, now: datetime, tz: tzinfo, quadrant: Quadrant | None = None) -> str | None:
+    """The open list's text read with sqlite3, "" when nothing is open; None to take the Service path.
+
+    None in every case ``fastlist.read_list`` gives it.
+    Also None when the rules place an item elsewhere than its cached quadrant (a
+    ``--now`` before its last placement): the rows' order is the cache's.
+    """
+    import sqlite3
+
+    now_us = to_micros(now)
+    with read_snapshot(option, now_us) as conn:
+        if conn is None:
+            return None
+        try:
+            policy = policy_from(dict(conn.execute("SELECT key, value FROM settings WHERE key LIKE 'policy.%'").fetchall()))
+            where = "items.status = 'open'" + (" AND items.quadrant = :quadrant" if quadrant is not None else "")
+            params = {"quadrant": quadrant.value if quadrant is not None else ""}
+            with paused_gc():
+                rows = conn.execute(f"{LIST_SELECT} WHERE {where} ORDER BY {ORDER_BY}", params).fetchall()  # noqa: S608
+        except sqlite3.Error:
+            return None
+    if not rows:
+        return ""
+    groups: dict[Quadrant, list[str]] = {q: [] for q in Quadrant}
+    by_value = {q.value: groups[q] for q in Quadrant}
+    try:
+        with paused_gc():
+            for row in rows:
+                q, _, _, pinned, reasons, _ = _PLACE(row_facts(row), now, policy)
+                if q.value != row[20]:
+                    return None
+                due = row[5]
+                start = row[13] if row[1] == _MEETING else None
+                by_value[row[20]] += (
+                    "  " + item_line(row[0], row[1], row[2], row[15], None if due is None else from_us(due),
+                                     None if start is None else from_us(start), row[8], pinned, "open", now, tz),
+                    "         " + _SENTENCE(reasons),
+                )  # fmt: skip
+    except (KeyError, ValueError, TypeError, OverflowError):
+        return None
+    return _render(groups, [], quadrant)
