@@ -97,8 +97,7 @@ def _create_database_file(path: Path) -> None:
         partial.unlink(missing_ok=True)
 
 
-class StorageError(RuntimeError):
-    """The disk refused a write (full, or an I/O error); the operation was rolled back."""
+from .domain import StorageError as StorageError  # noqa: E402 - re-exported: callers import it from here too
 
 
 @contextmanager

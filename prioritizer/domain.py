@@ -294,5 +294,9 @@ class Changes:
         return not (self.items or self.added or self.removed or self.time or self.policy)
 
 
+class StorageError(RuntimeError):
+    """The disk refused a write (full, or an I/O error); the operation was rolled back."""
+
+
 class InputError(ValueError):
     """Bad user input: the message names the problem in one line."""

@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .db import data_dir, sqlite_path
+from .location import data_dir, sqlite_path
 
 
 class AlreadyRunningError(RuntimeError):

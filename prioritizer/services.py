@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from datetime import datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import BigInteger, Engine, case, delete, func, select, text, type_coerce
 from sqlalchemy.orm import Session, sessionmaker
@@ -43,137 +43,20 @@ from .models import Incident, Item, Setting, TimeEntry, TriageLog, to_micros
 from .ordering import ORDER_BY, ORDERED_IDS_SQL
 
 if TYPE_CHECKING:
-    from .quickadd import QuickAdd
+    pass
+
+# Re-exported: callers import them from here too.
+from .drafts import MAX_NAME as MAX_NAME  # noqa: E402
+from .drafts import MAX_NOTES as MAX_NOTES  # noqa: E402
+from .drafts import MAX_TITLE as MAX_TITLE  # noqa: E402
+from .drafts import ImportOutcome as ImportOutcome  # noqa: E402
+from .drafts import ImportRecord as ImportRecord  # noqa: E402
+from .drafts import ItemDraft as ItemDraft  # noqa: E402
+from .drafts import Result as Result  # noqa: E402
+from .drafts import clean_text  # noqa: E402
+from .drafts import validate as validate  # noqa: E402
 
 T = TypeVar("T")
-
-MAX_TITLE = 1000
-MAX_NOTES = 1_000_000
-MAX_NAME = 200
-
-
-@dataclass(frozen=True)
-class Result(Generic[T]):
-    """The value an operation produced and what it changed."""
-
-    value: T
-    changes: Changes
-
-
-@dataclass(frozen=True)
-class ItemDraft:
-    """The editable fields of an item: what ``add`` takes and ``edit`` replaces."""
-
-    title: str
-    kind: Kind = Kind.TASK
-    notes: str = ""
-    importance: Importance = Importance.NORMAL
-    due: datetime | None = None
-    estimate_minutes: int | None = None
-    strategic: bool = False
-    delegated_to: str | None = None
-    start: datetime | None = None
-    end: datetime | None = None
-    severity: int | None = None
-    customer: str | None = None
-    key_customer: bool = False
-    skipped: bool = False
-
-    @classmethod
-    def from_quick_add(cls, quick: QuickAdd) -> ItemDraft:
-        """The item a quick-add line describes (importance normal when not said)."""
-        return cls(
-            title=quick.title,
-            kind=quick.kind,
-            importance=quick.importance or Importance.NORMAL,
-            due=quick.due,
-            estimate_minutes=quick.estimate_minutes,
-            strategic=quick.strategic,
-            delegated_to=quick.delegated_to,
-            start=quick.start,
-            end=quick.end,
-            severity=quick.severity,
-            customer=quick.customer,
-            key_customer=quick.key_customer,
-        )
-
-
-# --- Bulk import records (added for importers.py; see Service.import_items) ---
-@dataclass(frozen=True)
-class ImportRecord:
-    """One item to import: a new item, or an update of the item with the same calendar ``uid``.
-
-    Attributes:
-        created_at: when the item came into being (a calendar event's CREATED), else now.
-        label: where the record came from, prefixed to its validation error ("line 12").
-        update_fields: the draft fields a re-import may overwrite on an existing item.
-    """
-
-    draft: ItemDraft
-    created_at: datetime | None = None
-    uid: str | None = None
-    label: str = ""
-    update_fields: tuple[str, ...] = ("title", "notes", "start", "end")
-
-
-@dataclass(frozen=True)
-class ImportOutcome:
-    """Ids of the items an import added, updated, and found unchanged."""
-
-    added: tuple[int, ...] = ()
-    updated: tuple[int, ...] = ()
-    unchanged: tuple[int, ...] = ()
-
-
-def _clean_text(value: str, what: str, limit: int, *, multiline: bool = False) -> str:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates: bytes that were not UTF-8 on the command line
-        raise InputError(f"{what} is not valid UTF-8 text") from None
-    if "\x00" in value:
-        raise InputError(f"{what} contains a NUL byte, which cannot be stored")
-    allowed = "\t\n\r" if multiline else "\t"
-    if any((ord(c) < 32 and c not in allowed) or c == "\x7f" for c in value):
-        raise InputError(f"{what} contains control characters; remove them and try again")
-    cleaned = value if multiline else " ".join(value.split())
-    if len(cleaned) > limit:
-        raise InputError(f"{what} is {len(cleaned)} characters long; the limit is {limit}")
-    return cleaned
-
-
-def validate(draft: ItemDraft) -> ItemDraft:
-    """Check a draft and return it normalised; raise InputError naming the problem."""
-    title = _clean_text(draft.title, "the title", MAX_TITLE)
-    if not title:
-        raise InputError("the title is empty")
-    notes = _clean_text(draft.notes, "the notes", MAX_NOTES, multiline=True)
-    kind = Kind(draft.kind)
-    importance = Importance(draft.importance)
-    for name in ("due", "start", "end"):
-        value = getattr(draft, name)
-        if value is not None and (value.tzinfo is None or value.utcoffset() is None):
-            raise InputError(f"{name} must carry a time zone")
-    if draft.severity is not None:
-        if kind is not Kind.ESCALATION:
-            raise InputError("severity applies to escalations only (use --kind escalation)")
-        if not 1 <= draft.severity <= 4:
-            raise InputError(f"severity {draft.severity} is out of range: use 1 (worst) to 4")
-    if draft.estimate_minutes is not None and not 0 <= draft.estimate_minutes <= 100_000:
-        raise InputError(f"estimate {draft.estimate_minutes} min is out of range: use 0 to 100000 minutes")
-    if draft.end is not None and draft.start is None:
-        raise InputError("an end needs a start")
-    if draft.start is not None and draft.end is not None and draft.end <= draft.start:
-        raise InputError("the end is before the start")
-    if kind is not Kind.MEETING and (draft.start is not None or draft.end is not None):
-        raise InputError("start and end apply to meetings only (use --kind meeting)")
-    delegated_to = _clean_name(draft.delegated_to, "the delegate's name")
-    customer = _clean_name(draft.customer, "the customer")
-    return replace(draft, title=title, notes=notes, kind=kind, importance=importance, delegated_to=delegated_to, customer=customer)
-
-
-def _clean_name(value: str | None, what: str) -> str | None:
-    return (_clean_text(value, what, MAX_NAME) or None) if value else None
-
 
 _KINDS = {k.value: k for k in Kind}
 _IMPORTANCES = {i.value: i for i in Importance}
@@ -831,7 +714,7 @@ class Service:
             raise InputError("the end is before the start")
         if end - start > timedelta(days=7):
             raise InputError("a time entry cannot be longer than 7 days")
-        clean_note = _clean_text(note, "the note", MAX_TITLE)
+        clean_note = clean_text(note, "the note", MAX_TITLE)
         self.refresh()
         with self.unit() as session:
             item = self._item(session, item_id)
@@ -853,7 +736,7 @@ class Service:
             row = Incident(
                 started_at=summary.started_at,
                 ended_at=summary.ended_at,
-                title=_clean_text(summary.title, "the incident title", MAX_TITLE),
+                title=clean_text(summary.title, "the incident title", MAX_TITLE),
                 captured_ids=json.dumps(list(summary.captured)),
                 moved_ids=json.dumps(list(summary.moved)),
                 delegated_ids=json.dumps(list(summary.delegated)),

@@ -26,8 +26,9 @@ from sqlalchemy.orm import Session, aliased
 from .balance import longest_span, session_run
 from .clock import day_bounds, local_date
 from .domain import Changes, InputError, TimeEntryView
+from .drafts import MAX_TITLE, Result, clean_text
 from .models import Item, Setting, TimeEntry, UTCDateTime, to_micros
-from .services import MAX_TITLE, Result, Service, _clean_text, _entry_view
+from .services import Service, _entry_view
 
 MAX_ENTRY = timedelta(days=7)  # the same limit as Service.log_time
 ACK_KEY = "timer.kept_since"  # start (ISO) of the timer run the user chose to keep
@@ -162,7 +163,7 @@ def edit_entry(service: Service, entry_id: int, start: datetime, end: datetime |
         end = _aware(end, "end")
         if end <= start:
             raise InputError("the end is before the start")
-    clean_note = _clean_text(note, "the note", MAX_TITLE)
+    clean_note = clean_text(note, "the note", MAX_TITLE)
     service.refresh()
     now = service.now()
     with service.unit() as session:

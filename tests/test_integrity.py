@@ -283,12 +283,12 @@ def test_window_start_on_a_damaged_database_offers_the_restore(qtbot: object, db
 def test_a_storage_error_in_the_window_is_a_dialog_not_a_traceback(qtbot: object, monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
-    from prioritizer.ui import recovery
+    from prioritizer.ui import recovery, storage_errors
 
     shown: list[str] = []
     passed_on: list[BaseException] = []
     monkeypatch.setattr(sys, "excepthook", lambda kind, value, tb: passed_on.append(value))
-    monkeypatch.setattr(recovery, "_tell", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(storage_errors, "_tell", lambda parent, title, text: shown.append(text))
     recovery.show_storage_errors()
     error = StorageError("the disk is full: nothing was saved; free some space and try again")
     sys.excepthook(StorageError, error, None)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -151,7 +152,10 @@ def test_the_header_check_is_cheap_and_the_command_line_still_checks_every_page(
 
 def test_a_damaged_page_met_while_opening_is_reported_as_damage(db_path: Path) -> None:
     _database_with_backup(db_path)
-    _garbage_in_a_page(db_path, page=10)  # the settings table: read by the schema-version check
+    conn = sqlite3.connect(db_path)
+    (settings_page,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'settings'").fetchone()
+    conn.close()
+    _garbage_in_a_page(db_path, page=settings_page)  # read by the schema-version check
     with pytest.raises(DatabaseDamagedError, match="restore --latest"):
         Service.open(str(db_path), now=NOW, deep_check=False)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import linecache
 import os
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -29,8 +30,12 @@ from .icons import icon
 from .theme import apply_theme, follow_system
 
 if TYPE_CHECKING:
+    from prioritizer.deferred import DeferredService
     from prioritizer.integrity import DatabaseDamagedError
+    from prioritizer.services import Service
 
+    from .main_window import MainWindow
+    from .recovery import DataSafety
     from .single_instance import SingleInstance
 
 QUIT_AFTER_FIRST_PAINT = "PRIORITIZER_QUIT_AFTER_FIRST_PAINT"
@@ -88,7 +93,7 @@ def run_app(db: str | None, now: datetime | None) -> int:
     app = application()
     # Data safety (ui/single_instance.py, ui/recovery.py): one window per database, the
     # lock taken before the database is opened; a second launch raises the first window.
-    from prioritizer.db import resolve_location
+    from prioritizer.location import resolve_location
 
     from .single_instance import SingleInstance
 
@@ -103,29 +108,53 @@ def run_app(db: str | None, now: datetime | None) -> int:
         guard.release()
 
 
+def _deferred(location: str, now: datetime | None) -> DeferredService | None:
+    """A Service that opens after the first paint, when one read snapshot can paint the matrix (else None)."""
+    from prioritizer.clock import local_tz
+    from prioritizer.deferred import DeferredService, open_snapshot
+
+    tz = local_tz()
+    snapshot = open_snapshot(location, now, tz)
+    if snapshot is None:
+        return None
+
+    def opener() -> Service:
+        from prioritizer.services import Service
+
+        return Service.open(location, now=now, tz=tz, deep_check=False)
+
+    return DeferredService(snapshot, opener, now, tz)
+
+
 def _run(app: QApplication, guard: SingleInstance, location: str, now: datetime | None) -> int:
-    from . import recovery
     from .single_instance import bring_to_front
+    from .storage_errors import show_storage_errors
 
     current: list[QWidget] = []
-    recovery.show_storage_errors(lambda: current[-1] if current else None)  # "the disk is full: nothing was saved"
+    show_storage_errors(lambda: current[-1] if current else None)  # "the disk is full: nothing was saved"
     note = ""
-    for _ in range(3):  # a restore is verified; a third damage report means something else is wrong
-        try:
-            # A damaged file gets the restore dialog; a newer schema or a full disk a plain message.
-            # Only the header is checked here: the pages are checked after the first paint.
-            opened, opened_note = recovery.open_or_recover(location, now, deep_check=False)
-        except InputError as exc:
-            QMessageBox.critical(None, "Prioritizer", f"Cannot open the database: {exc}")
-            return 2
-        except Exception as exc:  # noqa: BLE001 - a dialog, never a traceback
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            QMessageBox.critical(None, "Prioritizer", f"Cannot open the database: {message}")
-            return 1
-        if opened is None:
-            return 1
-        service = opened
-        note = opened_note or note
+    for attempt in range(3):  # a restore is verified; a third damage report means something else is wrong
+        # The first start paints from a read snapshot and opens the Service (SQLAlchemy) after the
+        # first paint (prioritizer/deferred.py); a start after a recovery, or one the snapshot cannot
+        # serve (new file, migration, damage), opens the Service first as it always did.
+        service: Service | DeferredService | None = _deferred(location, now) if attempt == 0 else None
+        if service is None:
+            from . import recovery
+
+            try:
+                # A damaged file gets the restore dialog; a newer schema or a full disk a plain message.
+                # Only the header is checked here: the pages are checked after the first paint.
+                opened, opened_note = recovery.open_or_recover(location, now, deep_check=False)
+            except InputError as exc:
+                QMessageBox.critical(None, "Prioritizer", f"Cannot open the database: {exc}")
+                return 2
+            except Exception as exc:  # noqa: BLE001 - a dialog, never a traceback
+                QMessageBox.critical(None, "Prioritizer", f"Cannot open the database: {_first_line(exc)}")
+                return 1
+            if opened is None:
+                return 1
+            service = opened
+            note = opened_note or note
         from .main_window import MainWindow
         from .settings import WindowSettings
 
@@ -134,9 +163,11 @@ def _run(app: QApplication, guard: SingleInstance, location: str, now: datetime 
         linecache.clearcache()
 
         try:
-            window = MainWindow(service, WindowSettings())
+            window = MainWindow(service, WindowSettings())  # type: ignore[arg-type]  # a DeferredService stands in
         except Exception as exc:
             service.close()
+            from . import recovery
+
             damage = recovery.damage_behind(location, exc)  # a damaged page met while loading the items
             if damage is None:
                 raise
@@ -147,14 +178,13 @@ def _run(app: QApplication, guard: SingleInstance, location: str, now: datetime 
             continue
         current.append(window)
         guard.raise_requested.connect(lambda w=window: bring_to_front(w))
-        safety = recovery.DataSafety(window, location)  # File > Back up now / Show backups, automatic backups
         found: list[DatabaseDamagedError] = []
+        safety: list[DataSafety] = []  # File > Back up now / Show backups, automatic backups: after the paint
 
         def damaged(error: DatabaseDamagedError, found: list[DatabaseDamagedError] = found) -> None:
             found.append(error)
             app.exit(_REOPEN)
 
-        safety.damaged.connect(damaged)
         if note:
             window.statusBar().showMessage(note, 15_000)
         first_paint = FirstPaint(window)
@@ -162,13 +192,39 @@ def _run(app: QApplication, guard: SingleInstance, location: str, now: datetime 
             first_paint.painted.connect(lambda: app.exit(0))
         else:
             # What can wait starts once the cards are on screen (or a few seconds later at the latest):
-            # the page check and the automatic backup (worker thread), the "raise" socket.
+            # opening the Service, the page check and the automatic backup (worker thread), the "raise" socket.
             latest = QTimer(window)
 
-            def after_first_paint(safety: recovery.DataSafety = safety, latest: QTimer = latest) -> None:
+            def after_first_paint(
+                service: Service | DeferredService = service,
+                window: MainWindow = window,
+                latest: QTimer = latest,
+                safety: list[DataSafety] = safety,
+                damaged: Callable[[DatabaseDamagedError], None] = damaged,
+            ) -> None:
                 latest.stop()
+                if safety:
+                    return  # the paint and the fallback timer both came
+                from prioritizer.deferred import DeferredService
+                from prioritizer.integrity import DatabaseDamagedError
+
+                from . import recovery
+
+                if isinstance(service, DeferredService):
+                    try:
+                        service.materialize()
+                    except DatabaseDamagedError as error:
+                        damaged(error)
+                        return
+                    except Exception as exc:  # noqa: BLE001 - a dialog, never a traceback
+                        QMessageBox.critical(window, "Prioritizer", f"Cannot open the database: {_first_line(exc)}")
+                        app.exit(1)
+                        return
+                    window.service_opened()
+                safety.append(recovery.DataSafety(window, location))
+                safety[0].damaged.connect(damaged)
                 guard.listen()
-                safety.check_soon()
+                safety[0].check_soon()
 
             latest.setSingleShot(True)
             latest.timeout.connect(after_first_paint)
@@ -178,7 +234,8 @@ def _run(app: QApplication, guard: SingleInstance, location: str, now: datetime 
         try:
             code = app.exec()
         finally:
-            safety.stop()
+            for keeper in safety:
+                keeper.stop()
             service.close()
         if os.environ.get(QUIT_AFTER_FIRST_PAINT) == "1" and not found:
             guard.release()
@@ -186,6 +243,8 @@ def _run(app: QApplication, guard: SingleInstance, location: str, now: datetime 
         if not found:
             return code
         # The page check after the first paint found damage: the same dialog as a damaged start.
+        from . import recovery
+
         choice = recovery.ask(found[0], window)
         window.close()
         window.deleteLater()
@@ -195,6 +254,10 @@ def _run(app: QApplication, guard: SingleInstance, location: str, now: datetime 
             return 1
         note = done
     return 1
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def _exit_now(code: int) -> None:

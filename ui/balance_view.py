@@ -21,6 +21,7 @@ bar, and the numbers are written).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from types import ModuleType
 from typing import Any
 
 from PySide6.QtCore import (
@@ -57,12 +58,18 @@ from PySide6.QtWidgets import (
 from prioritizer.balance import GROUPS, Balance, balance, group_minutes, items_behind, today, week_range, weekly_trend
 from prioritizer.domain import Changes, InputError, Kind, Quadrant
 from prioritizer.humanize import minutes_text
-from prioritizer.timekeeping import set_target
 
 from .bus import Bus
 from .palette import group_colour, kind_colour, quadrant_colour, text_colour
 from .tooltips import plain_tooltip
 from .views import register_view
+
+
+def _timekeeping() -> ModuleType:
+    """prioritizer.timekeeping, imported when first used: it imports SQLAlchemy, which the start-up does not wait for."""
+    from prioritizer import timekeeping
+
+    return timekeeping
 
 GROUP_LABELS = {"firefighting": "Firefighting", "proactive": "Proactive", "low_value": "Low value"}
 
@@ -400,7 +407,7 @@ class BalanceView(QWidget):
         if self.value is not None and abs(self.value.target_share * 100 - percent) < 0.5:
             return
         try:
-            self.bus.run(set_target, self.bus.service, percent / 100)
+            self.bus.run(_timekeeping().set_target, self.bus.service, percent / 100)
         except InputError as exc:
             self.bus.failed.emit(str(exc))
 

@@ -9,12 +9,15 @@ no widget reaches into another.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
 from prioritizer.domain import Changes
-from prioritizer.services import Result, Service
+from prioritizer.drafts import Result
+
+if TYPE_CHECKING:  # services imports SQLAlchemy, which the start-up does not wait for
+    from prioritizer.services import Service
 
 T = TypeVar("T")
 

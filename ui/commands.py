@@ -20,7 +20,7 @@ from datetime import datetime
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from prioritizer.domain import Changes, ItemView, Quadrant
-from prioritizer.services import ItemDraft
+from prioritizer.drafts import ItemDraft
 
 from .bus import Bus
 

@@ -11,6 +11,7 @@ or across local midnight).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from types import ModuleType
 
 from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, QTimeZone
 from PySide6.QtWidgets import QApplication, QDateTimeEdit, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
@@ -18,9 +19,15 @@ from PySide6.QtWidgets import QApplication, QDateTimeEdit, QDialog, QDialogButto
 from prioritizer.clock import UTC, local_midnight, to_local
 from prioritizer.domain import InputError, TimeEntryView
 from prioritizer.humanize import minutes_text
-from prioritizer.timekeeping import forgotten_timer, keep_running, trim_running
 
 from .bus import Bus
+
+
+def _timekeeping() -> ModuleType:
+    """prioritizer.timekeeping, imported when first used: it imports SQLAlchemy, which the start-up does not wait for."""
+    from prioritizer import timekeeping
+
+    return timekeeping
 
 KEEP, TRIM = 1, 2
 
@@ -87,13 +94,13 @@ class ForgottenTimerDialog(QDialog):
 
     def keep(self) -> None:
         """Keep the timer; it is not questioned again."""
-        self.bus.run(keep_running, self.bus.service)
+        self.bus.run(_timekeeping().keep_running, self.bus.service)
         self.done(KEEP)
 
     def trim(self) -> None:
         """Stop the timer at the chosen time."""
         try:
-            self.bus.run(trim_running, self.bus.service, self.chosen_end())
+            self.bus.run(_timekeeping().trim_running, self.bus.service, self.chosen_end())
         except InputError as exc:
             self.error.setText(str(exc))
             self.error.setVisible(True)
@@ -115,7 +122,11 @@ class ForgottenTimerWatcher(QObject):
             app.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: D102, N802
-        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.WindowActivate) and self.dialog is None:
+        if (
+            event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.WindowActivate)
+            and self.dialog is None
+            and getattr(self.bus.service, "is_open", True)  # a DeferredService: MainWindow.service_opened asks
+        ):
             now = self.bus.service.now()
             if self._last_check is None or abs(now - self._last_check) >= timedelta(minutes=1):
                 self._last_check = now
@@ -130,7 +141,7 @@ class ForgottenTimerWatcher(QObject):
         """
         if self.dialog is not None:
             return self.dialog
-        entry = forgotten_timer(self.bus.service)
+        entry = _timekeeping().forgotten_timer(self.bus.service)
         if entry is None:
             return None
         title = self.bus.service.get(entry.item_id).title

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
@@ -18,9 +19,11 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from prioritizer.domain import Actor, Changes, IncidentSummary, Quadrant, Status
 from prioritizer.humanize import local_stamp, minutes_text
-from prioritizer.services import Service
 
 from .bus import Bus
+
+if TYPE_CHECKING:  # services imports SQLAlchemy, which the start-up does not wait for
+    from prioritizer.services import Service
 
 
 def summary_text(summary: IncidentSummary, titles: dict[int, str]) -> str:

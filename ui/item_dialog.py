@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from prioritizer.clock import to_local
 from prioritizer.domain import Importance, InputError, Kind
-from prioritizer.services import ItemDraft, validate
+from prioritizer.drafts import ItemDraft, validate
 
 # Which field a core validation message is about, by the words it uses.
 _FIELD_WORDS = (

@@ -10,6 +10,7 @@ changes by itself, and says so in the status bar.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QUndoStack
@@ -32,8 +33,8 @@ from PySide6.QtWidgets import (
 
 from prioritizer import __version__
 from prioritizer.domain import Changes, IncidentSummary, InputError, ItemView, Kind, Quadrant
+from prioritizer.drafts import ItemDraft
 from prioritizer.humanize import minutes_text
-from prioritizer.services import ItemDraft, Service
 
 from . import commands
 from .actions import ACTIONS, CONTEXT_MENU, MENUS, TOOLBAR, ActionId, build_actions, key_sequences
@@ -53,6 +54,9 @@ from .quick_add import QuickAddBar
 from .settings import WindowSettings
 from .tooltips import plain_tooltip
 from .views import build_view, registered_views
+
+if TYPE_CHECKING:  # services imports SQLAlchemy, which the start-up does not wait for
+    from prioritizer.services import Service
 
 NARROW_WIDTH = 1000  # below this window width the quick add and the filter stack, so quick add keeps room
 MAX_TIMER_MS = 6 * 3600 * 1000  # re-check at least every 6 h (a laptop may sleep through a change)
@@ -373,6 +377,16 @@ class MainWindow(QMainWindow):
         self.matrix.repaint_cards()
         self._update_timer_label()
 
+    def service_opened(self) -> None:
+        """The Service behind a DeferredService has opened (after the first paint): read what waited for it.
+
+        Today's balance; the re-sort timer asked again (a placement change that fell due while
+        the app was closed is recorded now); a forgotten timer questioned.
+        """
+        self.balance_label.refresh()
+        self.schedule_resort(ask_core=True)
+        self.forgotten_timer.check()  # as the window's activation would have
+
     # ------------------------------------------------------------ live re-sort
     def flush(self) -> None:
         """Run the refreshes deferred after a change now (tests, screenshots)."""
@@ -387,6 +401,8 @@ class MainWindow(QMainWindow):
         The moment is the core's ``next_change()`` at start and after each re-sort; after the
         user's own changes it is read from the loaded items (the same placements, no query).
         """
+        if not getattr(self.service, "is_open", True):
+            return  # a DeferredService: service_opened asks again once the Service is open
         upcoming = self.service.next_change() if ask_core else self.store.next_change()
         if upcoming is None:
             self.resort_timer.stop()

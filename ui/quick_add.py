@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QVBox
 
 from prioritizer import rules
 from prioritizer.domain import Importance, ItemFacts, Kind, Policy, Quadrant
+from prioritizer.drafts import ItemDraft
 from prioritizer.quickadd import QuickAdd, parse_quick_add
-from prioritizer.services import ItemDraft
 
 from .elided_label import ElidedLabel
 from .icons import icon

@@ -18,12 +18,10 @@ damaged, so the same dialog comes up (ARCHITECTURE.md, "What keeps the start fas
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
-from types import TracebackType
 
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices
@@ -34,6 +32,9 @@ from prioritizer.db import SchemaTooNewError, StorageError, resolve_location, sq
 from prioritizer.domain import InputError
 from prioritizer.integrity import DatabaseDamagedError, check_database, damaged_error, is_malformed, quarantine
 from prioritizer.services import Service
+
+from .storage_errors import _tell
+from .storage_errors import show_storage_errors as show_storage_errors  # re-exported (it lives there now)
 
 log = logging.getLogger(__name__)
 
@@ -98,12 +99,6 @@ def recover(location: str, error: DatabaseDamagedError, choice: Choice) -> str:
         aside = quarantine(error.path)
         return f"Started an empty database; the damaged file is kept at {aside}"
     return ""
-
-
-def _tell(parent: QWidget | None, title: str, text: str) -> None:
-    box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Close, parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.exec()
 
 
 def carry_out(location: str, error: DatabaseDamagedError, choice: Choice, show: Callable[[str, str], None]) -> str | None:
@@ -292,19 +287,3 @@ class DataSafety(QObject):
         worker = self._worker
         if worker is not None and worker is not threading.current_thread():
             worker.join(wait_s)
-
-
-def show_storage_errors(parent: Callable[[], QWidget | None] = lambda: None) -> None:
-    """Show a StorageError escaping any slot as a plain dialog instead of a traceback on stderr.
-
-    The operation was rolled back by then; the message says so (see db.storage_errors).
-    """
-    previous = sys.excepthook
-
-    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
-        if isinstance(value, StorageError):
-            _tell(parent(), "Prioritizer: not saved", f"{value}.")
-            return
-        previous(kind, value, tb)
-
-    sys.excepthook = hook

@@ -14,7 +14,7 @@ the window does not pay for it. Everything shown comes from
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter
@@ -41,12 +41,14 @@ from prioritizer.domain import InputError, Kind, Quadrant
 from prioritizer.exports import TARGET_COLOUR, atomic_write, neutral_display, review_csv, review_html
 from prioritizer.humanize import minutes_text
 from prioritizer.review import Review, build_review, review_charts_data, review_tables, section_title
-from prioritizer.services import Service
 
 from .elided_label import ElidedLabel
 from .palette import group_colour, kind_colour, quadrant_colour, text_colour
 from .tooltips import plain_tooltip
 from .views import RefreshWhenShown, add_step_buttons, register_view
+
+if TYPE_CHECKING:  # services imports SQLAlchemy, which the start-up does not wait for
+    from prioritizer.services import Service
 
 CHART_TABLES = ("Time by quadrant", "Time by kind", "Time by day", "Proactive share by week")
 

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from prioritizer.db import sqlite_path
+from prioritizer.location import sqlite_path
 from prioritizer.lock import InstanceLock
 
 if TYPE_CHECKING:

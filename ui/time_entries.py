@@ -10,6 +10,7 @@ marked "⚠ overlaps #12"; "Keep this one" trims the others.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from types import ModuleType
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QDateTime, QModelIndex, QPersistentModelIndex, Qt, QTimeZone
@@ -33,10 +34,16 @@ from PySide6.QtWidgets import (
 from prioritizer.clock import UTC, to_local
 from prioritizer.domain import Changes, InputError, TimeEntryView
 from prioritizer.humanize import minutes_text
-from prioritizer.timekeeping import delete_entry, edit_entry, entry_overlaps, resolve_overlap
 
 from .bus import Bus
 from .forgotten_timer import qt_zone
+
+
+def _timekeeping() -> ModuleType:
+    """prioritizer.timekeeping, imported when first used: it imports SQLAlchemy, which the start-up does not wait for."""
+    from prioritizer import timekeeping
+
+    return timekeeping
 
 WARNING = QColor("#d9822b")
 
@@ -209,7 +216,8 @@ class TimeEntriesWidget(QWidget):
                 entries = service.entries(self.item_id)
             except InputError:  # the item was deleted (undo of an add)
                 entries = []
-            self.model.set_entries(entries, entry_overlaps(service, self.item_id) if entries else {}, service.now(), service.tz)
+            overlaps = _timekeeping().entry_overlaps(service, self.item_id) if entries else {}
+            self.model.set_entries(entries, overlaps, service.now(), service.tz)
         count = len(self.model.overlapping)
         self.summary.setText(f"⚠ {count} entr{'ies overlap' if count != 1 else 'y overlaps'} other time" if count else "")
         self._update_buttons()
@@ -252,7 +260,7 @@ class TimeEntriesWidget(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             start, end, note = dialog.values()
             try:
-                self.bus.run(edit_entry, self.bus.service, entry.id, start, end, note)
+                self.bus.run(_timekeeping().edit_entry, self.bus.service, entry.id, start, end, note)
             except InputError as exc:
                 self._report(exc)
 
@@ -261,7 +269,7 @@ class TimeEntriesWidget(QWidget):
         entry = self.selected()
         if entry is not None:
             try:
-                self.bus.run(delete_entry, self.bus.service, entry.id)
+                self.bus.run(_timekeeping().delete_entry, self.bus.service, entry.id)
             except InputError as exc:
                 self._report(exc)
 
@@ -272,6 +280,6 @@ class TimeEntriesWidget(QWidget):
             return
         for other in list(self.model.overlapping.get(entry.id, [])):
             try:
-                self.bus.run(resolve_overlap, self.bus.service, entry.id, other)
+                self.bus.run(_timekeeping().resolve_overlap, self.bus.service, entry.id, other)
             except InputError as exc:
                 self._report(exc)

@@ -13,7 +13,7 @@ It refreshes when the bus announces a change and when it is shown.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QHelpEvent, QPainter, QPainterPath, QPalette, QPen
@@ -35,12 +35,14 @@ from PySide6.QtWidgets import (
 from prioritizer.clock import local_date, to_local
 from prioritizer.domain import Quadrant
 from prioritizer.humanize import countdown, minutes_text
-from prioritizer.services import Service
 from prioritizer.today import DayPlan, MeetingSlot, plan_day
 
 from .palette import GROUP_COLOURS, ink_on, quadrant_colour
 from .tooltips import plain_tooltip
 from .views import RefreshWhenShown, add_step_buttons, register_view
+
+if TYPE_CHECKING:  # services imports SQLAlchemy, which the start-up does not wait for
+    from prioritizer.services import Service
 
 # Free time is time for proactive work: the proactive (Schedule) colour of the palette.
 FREE_COLOUR = GROUP_COLOURS["proactive"]

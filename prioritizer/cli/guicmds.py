@@ -49,19 +49,16 @@ def cmd_screenshot(args: argparse.Namespace, now: datetime | None) -> int:
 
 # The Qt-free modules the first paint needs, imported before PySide6: PySide6 installs an
 # import hook (shibokensupport.feature) that reads the whole source of every module imported
-# after it (through linecache, which keeps it): SQLAlchemy imported after PySide6 costs about
-# 0.15 s and 20 MiB more (ARCHITECTURE.md, "What keeps the start fast"). Only what the
-# matrix, the quick add bar and the status bar use: the other views' modules load with them.
+# after it (through linecache, which keeps it). The first paint reads a sqlite3 snapshot
+# (prioritizer/deferred.py): SQLAlchemy, the models and the Service are imported after it
+# (ARCHITECTURE.md, "What keeps the start fast"), and linecache is cleared again then.
 CORE_BEFORE_QT = (
-    "prioritizer.services",  # SQLAlchemy, the models, the rules
-    "sqlalchemy.dialects.sqlite",  # loaded by create_engine
-    "prioritizer.backup",
-    "prioritizer.integrity",
+    "prioritizer.deferred",  # the snapshot: fastlist, rules, ordering, location
+    "prioritizer.drafts",
     "prioritizer.lock",
     "prioritizer.humanize",
     "prioritizer.quickadd",
     "prioritizer.balance",
-    "prioritizer.timekeeping",
     "platformdirs",
     "getpass",
 )

@@ -1,0 +1,149 @@
+"""The window paints from a sqlite3 snapshot and opens the Service after the first paint (prioritizer/deferred.py)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from prioritizer.clock import local_tz
+from prioritizer.deferred import DeferredService, open_snapshot
+from prioritizer.domain import Importance, Kind, Quadrant
+from prioritizer.services import ItemDraft, Service
+
+from .conftest import NOW
+
+
+def _fill(path: Path) -> dict[str, int]:
+    svc = Service.open(str(path), now=NOW - timedelta(days=2))
+    ids = {
+        "fire": svc.add(ItemDraft(title="Sev1 checkout down", kind=Kind.ESCALATION, severity=1)).value,
+        "plan": svc.add(ItemDraft(title="Q1 plan", importance=Importance.HIGH, due=NOW + timedelta(days=10))).value,
+        # Due in 30 h from two days ago: it turned urgent while the app was closed.
+        "turned": svc.add(ItemDraft(title="Renewal deck", importance=Importance.HIGH, due=NOW + timedelta(hours=6))).value,
+        "later": svc.add(ItemDraft(title="Tidy tags")).value,
+    }
+    svc.start_timer(ids["fire"])
+    svc.close()
+    return ids
+
+
+def _deferred(path: Path) -> tuple[DeferredService, list[Service]]:
+    opened: list[Service] = []
+
+    def opener() -> Service:
+        opened.append(Service.open(str(path), now=NOW, deep_check=False))
+        return opened[-1]
+
+    snapshot = open_snapshot(str(path), NOW, local_tz())
+    assert snapshot is not None
+    return DeferredService(snapshot, opener, NOW, local_tz()), opened
+
+
+def test_the_snapshot_answers_what_the_first_paint_reads(db_path: Path) -> None:
+    _fill(db_path)
+    deferred, opened = _deferred(db_path)
+    svc = Service.open(str(db_path), now=NOW)
+    try:
+        expected = svc.list_items()  # applies the due change first; the snapshot placed it the same way
+        assert [(v.id, v.quadrant, v.minutes_spent, v.timer_running) for v in deferred.list_items()] == [
+            (v.id, v.quadrant, v.minutes_spent, v.timer_running) for v in expected
+        ]
+        assert [v.placement.reasons for v in deferred.list_items()] == [v.placement.reasons for v in expected]
+        assert deferred.running() == svc.running()
+        assert deferred.policy() == svc.policy()
+        assert deferred.now() == NOW and not deferred.is_open and opened == []
+    finally:
+        svc.close()
+
+
+def test_anything_else_opens_the_service_and_is_taken_from_it(db_path: Path) -> None:
+    ids = _fill(db_path)
+    deferred, opened = _deferred(db_path)
+    assert deferred.get(ids["plan"]).title == "Q1 plan"  # not a snapshot read
+    assert deferred.is_open and len(opened) == 1
+    assert deferred.list_items(include_closed=True)  # now every read is the Service's
+    deferred.materialize()
+    assert len(opened) == 1  # once
+    deferred.close()
+
+
+def test_materializing_runs_the_callbacks_once(db_path: Path) -> None:
+    _fill(db_path)
+    deferred, _ = _deferred(db_path)
+    seen: list[Service] = []
+    deferred.materialized.append(seen.append)
+    real = deferred.materialize()
+    deferred.materialize()
+    assert seen == [real]
+    deferred.close()
+
+
+@pytest.mark.parametrize("case", ["missing", "journal", "newer schema", "not sqlite", "url"])
+def test_the_snapshot_steps_aside_when_opening_must_do_more_than_read(db_path: Path, case: str) -> None:
+    location = str(db_path)
+    if case != "missing":
+        _fill(db_path)
+    if case == "journal":
+        db_path.with_name(db_path.name + "-journal").write_bytes(b"")
+    elif case == "newer schema":
+        conn = sqlite3.connect(db_path)
+        conn.execute("UPDATE settings SET value = '99' WHERE key = 'schema_version'")
+        conn.commit()
+        conn.close()
+    elif case == "not sqlite":
+        db_path.write_bytes(b"this is not a database" * 100)
+    elif case == "url":
+        location = "postgresql+psycopg://nobody@localhost/none"
+    assert open_snapshot(location, NOW, local_tz()) is None
+
+
+def test_a_window_on_the_snapshot_shows_the_cards_then_records_what_fell_due(qtbot: Any, db_path: Path) -> None:
+    from prioritizer.ui.main_window import MainWindow
+
+    ids = _fill(db_path)
+    deferred, opened = _deferred(db_path)
+    window = MainWindow(deferred)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert opened == []  # built and shown without the Service
+    assert window.matrix.models[Quadrant.DO].row_of(ids["turned"]) >= 0  # placed as the rules say now
+    assert window.matrix.models[Quadrant.SCHEDULE].row_of(ids["plan"]) >= 0
+    assert "Sev1" in window.timer_label.text()
+    deferred.materialize()
+    window.service_opened()
+    qtbot.waitUntil(lambda: not window.resort_timer.isActive() or window.resort_timer.remainingTime() > 1000, timeout=3000)
+    history = opened[0].history(ids["turned"])
+    assert [h.to_quadrant for h in history][-1] is Quadrant.DO  # the change is in the triage log now
+    assert window.balance_label.text()  # today's balance came with the Service
+    deferred.close()
+
+
+def test_the_real_start_paints_before_importing_sqlalchemy(tmp_path: Path) -> None:
+    db = tmp_path / "start.sqlite3"
+    _fill(db)
+    probe = (
+        "import sys\n"
+        "import prioritizer.ui.app as app\n"
+        "real = app._exit_now\n"
+        "def exit_now(code):\n"
+        "    print('SQLALCHEMY', 'sqlalchemy' in sys.modules, flush=True)\n"
+        "    real(code)\n"
+        "app._exit_now = exit_now\n"
+        "from prioritizer.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PRIORITIZER_QUIT_AFTER_FIRST_PAINT="1")
+    run = subprocess.run(
+        [sys.executable, "-c", probe, "--db", str(db), "--now", NOW.isoformat()],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "SQLALCHEMY False" in run.stdout, run.stdout + run.stderr
