@@ -14,11 +14,17 @@ from datetime import datetime, tzinfo
 
 from . import rules
 from .domain import ItemView, Kind, Quadrant, Status
-from .fastlist import LIST_SELECT, from_us, paused_gc, policy_from, read_snapshot, row_facts, to_micros
+from .fastlist import LIST_COLUMNS, from_us, paused_gc, policy_from, read_snapshot, row_facts, to_micros
 from .humanize import countdown, local_stamp
 from .ordering import ORDER_BY
 
-_KIND_SHORT = {k: k.value[:3] for k in Kind}
+# LIST_SELECT with NULL for the columns neither the line nor the rules read: the same row
+# positions (row_facts reads them), ~9 fewer values per item to turn into Python objects.
+_UNREAD = frozenset({"notes", "estimate_minutes", "updated_at", "closed_at", "customer", "urgent", "important",
+                     "placed_at", "changes_at"})  # fmt: skip
+_TEXT_SELECT = "SELECT " + ", ".join(
+    "NULL" if name in _UNREAD else (f'items."{name}"' if name == "end" else f"items.{name}") for name in LIST_COLUMNS
+) + " FROM items"
 _KIND_SHORT_OF = {k.value: k.value[:3] for k in Kind}
 _OPEN = Status.OPEN
 _MEETING = Kind.MEETING.value
@@ -98,7 +104,7 @@ def read_list_text(option: str | None, now: datetime, tz: tzinfo, quadrant: Quad
             where = "items.status = 'open'" + (" AND items.quadrant = :quadrant" if quadrant is not None else "")
             params = {"quadrant": quadrant.value if quadrant is not None else ""}
             with paused_gc():
-                rows = conn.execute(f"{LIST_SELECT} WHERE {where} ORDER BY {ORDER_BY}", params).fetchall()  # noqa: S608
+                rows = conn.execute(f"{_TEXT_SELECT} WHERE {where} ORDER BY {ORDER_BY}", params).fetchall()  # noqa: S608
         except sqlite3.Error:
             return None
     if not rows:

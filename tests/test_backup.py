@@ -12,7 +12,7 @@ import pytest
 
 from prioritizer import backup as bk
 from prioritizer.cli import main
-from prioritizer.db import DB_FILENAME
+from prioritizer.db import DB_FILENAME, SCHEMA_VERSION
 from prioritizer.services import ItemDraft, Service
 
 from .conftest import NOW
@@ -46,7 +46,7 @@ def test_backup_is_a_verified_owner_only_copy(db_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     assert _titles(path) == ["Alpha", "Beta"]
-    assert bk.verify_backup(path) == 1
+    assert bk.verify_backup(path) == SCHEMA_VERSION
     # A backup is one self-contained file: no WAL next to it.
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
     info = bk.list_backups(str(db_path))
@@ -144,7 +144,7 @@ def test_rotation_keeps_recent_daily_weekly_and_pre_migration(db_path: Path) -> 
     last_days = sorted(days, reverse=True)[:7]
     assert last_days == [(start + timedelta(days=45 - n)).date() for n in range(7)]
     for b in kept:
-        assert bk.verify_backup(b.path) == 1
+        assert bk.verify_backup(b.path) == SCHEMA_VERSION
 
 
 def test_a_backup_that_fails_verification_rotates_nothing_out(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
