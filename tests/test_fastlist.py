@@ -276,3 +276,23 @@ def test_fast_list_beside_an_open_writer(demo_db: Path) -> None:
         assert fast is not None and fast.views == service.list_items()
     finally:
         service.close()
+
+
+@pytest.mark.parametrize("hours", [-30, -24 * 400, 0])
+def test_text_list_at_an_earlier_clock_matches_the_service_path(
+    demo_db: Path, hours: int, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A --now before the items' last placement: the rows' cached order no longer holds, and the
+    text path steps aside (None) rather than print it; at the placement clock it prints the list."""
+    at = NOW + timedelta(hours=hours)
+    text = listtext.read_list_text(str(demo_db), at, local_tz())
+    argv = ["--db", str(demo_db), "--now", at.isoformat(), "list"]
+    monkeypatch.setattr(listtext, "read_list_text", lambda *a, **k: None)
+    monkeypatch.setattr(fastlist, "read_list", lambda *a, **k: None)
+    capsys.readouterr()
+    assert main(argv) == 0
+    slow = capsys.readouterr().out
+    if hours == 0:
+        assert text == slow
+    else:
+        assert text is None or text == slow
