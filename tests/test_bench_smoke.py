@@ -32,6 +32,9 @@ def test_bench_quick_writes_the_figures(tmp_path: Path) -> None:
         for key in KEYS:
             assert key in figure, (name, key)
         assert figure["median_ms"] > 0
-        assert figure["target"]["kind"] == "max"
+        if name == "list_items":
+            assert figure["target"] is None  # informational: the 10 ms target is place_rank's
+        else:
+            assert figure["target"]["kind"] == "max"
     assert "list_sql_floor" in data["measurements"]
     assert "median" in proc.stdout and "place_rank" in proc.stdout
