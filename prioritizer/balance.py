@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from .clock import day_bounds, local_date, week_start
 from .domain import InputError, Kind, Quadrant
-from .fastlist import policy_from, read_snapshot, to_micros
+from .fastlist import read_policy, read_snapshot, to_micros
 
 if TYPE_CHECKING:  # SQLAlchemy is imported by the Service path only: `prioritizer balance` may do without it
     from sqlalchemy.orm import Session
@@ -343,8 +343,7 @@ def read_balance(option: str | None, start: date, end: date, now: datetime, tz: 
         try:
             if conn.execute('SELECT 1 FROM time_entries WHERE "end" IS NULL LIMIT 1').fetchone() is not None:
                 return None  # a running timer: the Service path also checks whether it was forgotten
-            stored = dict(conn.execute("SELECT key, value FROM settings WHERE key LIKE 'policy.%'").fetchall())
-            target = policy_from(stored).proactive_target
+            target = read_policy(conn).proactive_target
             rows = _span_rows(lambda sql, params: conn.execute(sql, params).fetchall(), days, tz, now, ("idx", "quadrant", "kind"))
         except (sqlite3.Error, ValueError):
             return None

@@ -30,12 +30,12 @@ from .fastlist import (
     LIST_SELECT,
     MINUTES_SQL,
     SCHEMA_VERSION,
-    _connect,
     build_views,
+    connect_reading,
     from_us,
     minutes_from,
     paused_gc,
-    policy_from,
+    read_policy,
     to_micros,
 )
 from .location import sqlite_path
@@ -67,7 +67,7 @@ def open_snapshot(location: str, now: datetime | None, tz: tzinfo) -> Snapshot |
     path = sqlite_path(location)
     if path is None or not path.is_file():
         return None
-    conn = _connect(path)  # None for a crash journal
+    conn = connect_reading(path)  # None for a crash journal
     if conn is None:
         return None
     current = now if now is not None else utcnow()
@@ -76,7 +76,7 @@ def open_snapshot(location: str, now: datetime | None, tz: tzinfo) -> Snapshot |
         conn.execute("BEGIN")
         if conn.execute("SELECT value FROM settings WHERE key = 'schema_version'").fetchone() != (str(SCHEMA_VERSION),):
             return None
-        policy = policy_from(dict(conn.execute("SELECT key, value FROM settings WHERE key LIKE 'policy.%'").fetchall()))
+        policy = read_policy(conn)
         with paused_gc():
             rows = conn.execute(f"{LIST_SELECT} WHERE {_OPEN} ORDER BY {ORDER_BY}").fetchall()  # noqa: S608 - constants
         minutes = minutes_from(conn.execute(MINUTES_SQL.format(ids=f"SELECT items.id FROM items WHERE {_OPEN}"), {"now": now_us}))

@@ -10,7 +10,7 @@ whole ``list`` command):
   importance from the cache; its reasons are worked out by ``rules.place`` only
   when first read (``CachedPlacement``). Anything else is placed by the rules.
 * ``read_list`` reads the open list straight from a SQLite file with the standard
-  ``sqlite3`` module, reading only (see ``_connect``). It returns None, and the caller takes the
+  ``sqlite3`` module, reading only (see ``connect_reading``). It returns None, and the caller takes the
   ``Service`` path, whenever that path would do more than read: a database URL, a
   missing file, another schema version, a placement change or an ended meeting
   waiting for ``Service.refresh``, a file SQLite's ``quick_check`` (the pages
@@ -275,6 +275,11 @@ POLICY_PARSERS: dict[str, tuple[str, Any]] = {
 }
 
 
+def read_policy(conn: sqlite3.Connection) -> Policy:
+    """The stored policy, read with sqlite3 (the snapshot readers)."""
+    return policy_from(dict(conn.execute("SELECT key, value FROM settings WHERE key LIKE 'policy.%'").fetchall()))
+
+
 def policy_from(stored: dict[str, str]) -> Policy:
     """The Policy from the stored ``policy.*`` settings (missing keys keep their defaults)."""
     values: dict[str, object] = {}
@@ -336,7 +341,7 @@ def _uri(path: Path, mode: str) -> str:
     return f"file:{text}?mode={mode}"
 
 
-def _connect(path: Path) -> sqlite3.Connection | None:
+def connect_reading(path: Path) -> sqlite3.Connection | None:
     """A connection that only reads and leaves the files as it found them; None to take the Service path.
 
     With a -wal file present (a writer has the database open) the connection is
@@ -372,7 +377,7 @@ def read_snapshot(option: str | None, now_us: int) -> Iterator[sqlite3.Connectio
     that ``Service.refresh`` would do first (placement changes due, meetings to count).
     """
     path = database_file(option)
-    conn = _connect(path) if path is not None and path.is_file() else None
+    conn = connect_reading(path) if path is not None and path.is_file() else None
     if conn is None:
         yield None
         return
@@ -405,8 +410,7 @@ def read_list(
         if conn is None:
             return None
         try:
-            stored = dict(conn.execute("SELECT key, value FROM settings WHERE key LIKE 'policy.%'").fetchall())
-            policy = policy_from(stored)
+            policy = read_policy(conn)
             where, params = [], {"now": now_us}
             if not include_closed:
                 where.append("items.status = 'open'")

@@ -14,7 +14,7 @@ from datetime import datetime, tzinfo
 
 from . import rules
 from .domain import ItemView, Kind, Quadrant, Status
-from .fastlist import LIST_COLUMNS, from_us, paused_gc, policy_from, read_snapshot, row_facts, to_micros
+from .fastlist import LIST_COLUMNS, from_us, paused_gc, read_policy, read_snapshot, row_facts, to_micros
 from .humanize import countdown, local_stamp
 from .ordering import ORDER_BY
 
@@ -100,7 +100,7 @@ def read_list_text(option: str | None, now: datetime, tz: tzinfo, quadrant: Quad
         if conn is None:
             return None
         try:
-            policy = policy_from(dict(conn.execute("SELECT key, value FROM settings WHERE key LIKE 'policy.%'").fetchall()))
+            policy = read_policy(conn)
             where = "items.status = 'open'" + (" AND items.quadrant = :quadrant" if quadrant is not None else "")
             params = {"quadrant": quadrant.value if quadrant is not None else ""}
             with paused_gc():
