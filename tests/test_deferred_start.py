@@ -147,3 +147,37 @@ def test_the_real_start_paints_before_importing_sqlalchemy(tmp_path: Path) -> No
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     assert "SQLALCHEMY False" in run.stdout, run.stdout + run.stderr
+
+
+def test_run_app_opens_the_service_after_the_paint_then_backs_up(qtbot: Any, db_path: Path) -> None:
+    """The whole start in-process: snapshot window, Service and File > Back up now after the paint,
+    the automatic backup, and a write through the opened Service."""
+    from prioritizer import backup as bk
+    from prioritizer.ui.app import application, run_app
+    from prioritizer.ui.main_window import MainWindow
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    ids = _fill(db_path)
+    app = application()
+    before = set(QApplication.topLevelWidgets())
+    seen: dict[str, object] = {}
+
+    def check() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if w not in before and isinstance(w, MainWindow)]
+        if not windows or not getattr(windows[0].service, "is_open", False) or not bk.list_backups(str(db_path)):
+            QTimer.singleShot(50, check)
+            return
+        window = windows[0]
+        seen["deferred"] = isinstance(window.service, DeferredService)
+        seen["menu"] = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
+        window.bus.run(window.service.done, ids["later"])  # a write through the real Service
+        seen["done"] = ids["later"] not in {v.id for v in window.store.views()}
+        window.close()
+
+    QTimer.singleShot(0, check)
+    QTimer.singleShot(20_000, app.quit)  # a safety net: never hang the suite
+    assert run_app(str(db_path), NOW) == 0
+    assert seen["deferred"] is True and seen["done"] is True
+    assert "Back up &now" in seen["menu"]  # type: ignore[operator]
+    assert [b.reason for b in bk.list_backups(str(db_path))] == ["auto"]

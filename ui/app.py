@@ -17,7 +17,8 @@ from __future__ import annotations
 import linecache
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -205,10 +206,13 @@ def _run(app: QApplication, guard: SingleInstance, location: str, now: datetime 
                 latest.stop()
                 if safety:
                     return  # the paint and the fallback timer both came
-                from prioritizer.deferred import DeferredService
-                from prioritizer.integrity import DatabaseDamagedError
+                with plain_imports():  # SQLAlchemy and the storage code, now that the cards are on screen
+                    from prioritizer.deferred import DeferredService
+                    from prioritizer.integrity import DatabaseDamagedError
+                    from prioritizer.services import Service as _Service  # noqa: F401 - imported here, not in a slot
+                    from prioritizer.timekeeping import forgotten_timer as _forgotten  # noqa: F401 - service_opened asks
 
-                from . import recovery
+                    from . import recovery
 
                 if isinstance(service, DeferredService):
                     try:
@@ -254,6 +258,32 @@ def _run(app: QApplication, guard: SingleInstance, location: str, now: datetime 
             return 1
         note = done
     return 1
+
+
+@contextmanager
+def plain_imports() -> Iterator[None]:
+    """Imports without PySide6's import hook, and with the cyclic garbage collector paused.
+
+    PySide6 replaces ``builtins.__import__`` with a hook that reads the whole source of
+    every module imported after it (to look for ``from __feature__ import``); the modules
+    opened after the first paint (SQLAlchemy and the storage code, none of them using
+    PySide6 features) take about 0.2 s longer through it. Collections during an import of
+    hundreds of modules walk every Qt wrapper object too. The hook keeps the original as
+    ``builtins.__orig_import__``; without it this changes nothing but the collector.
+    """
+    import builtins
+    import gc
+
+    hooked = builtins.__import__
+    collecting = gc.isenabled()
+    builtins.__import__ = getattr(builtins, "__orig_import__", hooked)
+    gc.disable()
+    try:
+        yield
+    finally:
+        builtins.__import__ = hooked
+        if collecting:
+            gc.enable()
 
 
 def _first_line(exc: BaseException) -> str:

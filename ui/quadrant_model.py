@@ -45,6 +45,10 @@ def sort_key(view: ItemView) -> tuple[float, int, int, float, float, int]:
     return (due, severity, -Importance(view.importance).rank, start, view.created_at.timestamp(), view.id)
 
 
+def _first(pair: tuple[Any, Any]) -> Any:
+    return pair[0]
+
+
 def encode_ids(ids: Sequence[int]) -> QMimeData:
     """A MIME payload carrying item ids."""
     mime = QMimeData()
@@ -125,9 +129,9 @@ class QuadrantModel(QAbstractListModel):
     def rebuild(self) -> None:
         """Rebuild every row from the store."""
         self.beginResetModel()
-        rows = sorted((v for v in self.store.views() if self._wants(v)), key=sort_key)
-        self._rows = rows
-        self._keys = [sort_key(v) for v in rows]
+        keyed = sorted(((sort_key(v), v) for v in self.store.views() if self._wants(v)), key=_first)
+        self._rows = [v for _, v in keyed]
+        self._keys = [k for k, _ in keyed]
         self.endResetModel()
         self.stats_changed.emit()
 
