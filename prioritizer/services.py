@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields, replace
 from datetime import datetime, timedelta, tzinfo
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import BigInteger, Engine, case, delete, func, select, text, type_coerce
@@ -371,20 +372,28 @@ class Service:
         ``refresh`` first applies every placement change that became due, so the
         cached quadrant is the rules' answer for now; the order matches ``rules.rank``.
         """
-        self.refresh()
+        return self._ordered_open_ids(check=True)
+
+    def _ordered_open_ids(self, *, check: bool) -> list[tuple[int, Quadrant]]:
         with self.read_unit() as session:
-            connection = session.connection()
-            if connection.dialect.name != "sqlite":
-                sql = f"SELECT id, quadrant FROM items WHERE status = 'open' ORDER BY {ORDER_BY}"  # noqa: S608
-                return [(item_id, _QUADRANTS[q]) for item_id, q in connection.exec_driver_sql(sql)]
-            # Each quadrant's ids as one text, in the order of the index (a walk, no sort):
-            # 10,000 rows become four, and SQLite does the per-row work.
-            rows = connection.exec_driver_sql(ORDERED_IDS_SQL).all()
+            # One snapshot for the check and the read; the write transaction only when a change is due.
+            if check and self._refresh_pending(session, self.now()):
+                rows = None
+            else:
+                connection = session.connection()
+                if connection.dialect.name != "sqlite":
+                    sql = f"SELECT id, quadrant FROM items WHERE status = 'open' ORDER BY {ORDER_BY}"  # noqa: S608
+                    return [(item_id, _QUADRANTS[q]) for item_id, q in connection.exec_driver_sql(sql)]
+                # Each quadrant's ids as one text, in the order of the index (a walk, no sort):
+                # 10,000 rows become four, and SQLite does the per-row work.
+                rows = connection.exec_driver_sql(ORDERED_IDS_SQL).all()
+        if rows is None:
+            self.refresh()
+            return self._ordered_open_ids(check=False)
         ordered: list[tuple[int, Quadrant]] = []
         for index, ids in rows:
             if ids:
-                quadrant = _QUADRANT_LIST[index]
-                ordered += [(int(i), quadrant) for i in ids.split(",")]
+                ordered += zip(map(int, ids.split(",")), repeat(_QUADRANT_LIST[index]))
         return ordered
 
     def get(self, item_id: int) -> ItemView:

@@ -68,3 +68,15 @@ def test_the_order_is_read_from_the_index_alone(tmp_path: Path) -> None:
             assert "COVERING INDEX ix_items_open_rank" in plan and "TEMP B-TREE" not in plan, plan
     finally:
         conn.close()
+
+
+def test_ordered_ids_apply_a_change_that_fell_due_first(tmp_path: Path) -> None:
+    service = Service.open(str(tmp_path / "o.sqlite3"), now=NOW - timedelta(days=2))
+    try:
+        item = service.add(ItemDraft(title="Renewal deck", importance=Importance.HIGH, due=NOW + timedelta(hours=6))).value
+        assert service.ordered_open_ids() == [(item, Quadrant.SCHEDULE)]
+        service.clock = lambda: NOW  # two days later: due in 6 h, inside the urgency horizon
+        assert service.ordered_open_ids() == [(item, Quadrant.DO)]
+        assert [h.to_quadrant for h in service.history(item)] == [Quadrant.SCHEDULE, Quadrant.DO]
+    finally:
+        service.close()
