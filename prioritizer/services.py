@@ -38,7 +38,7 @@ from .domain import (
     TimeEntryView,
     TriageEvent,
 )
-from .fastlist import LIST_COLUMNS, TIME_COLUMNS, build_views, paused_gc, policy_from
+from .fastlist import LIST_COLUMNS, PENDING_SQL, TIME_COLUMNS, build_views, paused_gc, policy_from
 from .fastlist import QUADRANT_ORDER as QUADRANT_ORDER  # re-exported (bench, older callers)
 from .models import Incident, Item, Setting, TimeEntry, TriageLog, to_micros
 from .ordering import ORDER_BY, ORDERED_IDS_SQL
@@ -305,6 +305,13 @@ class Service:
 
     def _refresh_pending(self, session: Session, now: datetime) -> bool:
         """Whether refresh has anything to do: a placement change or a meeting to count."""
+        connection = session.connection()
+        if connection.dialect.name == "sqlite":  # the same two checks as one prepared statement (every read runs it)
+            return connection.exec_driver_sql(PENDING_SQL, {"now": to_micros(now)}).first() is not None
+        return self._refresh_pending_orm(session, now)
+
+    def _refresh_pending_orm(self, session: Session, now: datetime) -> bool:
+        """``_refresh_pending`` for any database (tests/test_services.py holds the two alike)."""
         due = select(Item.id).where(Item.status == Status.OPEN.value, Item.changes_at <= now).limit(1)
         if session.scalar(due) is not None:
             return True

@@ -152,11 +152,12 @@ def test_the_real_start_paints_before_importing_sqlalchemy(tmp_path: Path) -> No
 def test_run_app_opens_the_service_after_the_paint_then_backs_up(qtbot: Any, db_path: Path) -> None:
     """The whole start in-process: snapshot window, Service and File > Back up now after the paint,
     the automatic backup, and a write through the opened Service."""
-    from prioritizer import backup as bk
     from prioritizer.ui.app import application, run_app
     from prioritizer.ui.main_window import MainWindow
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
+
+    from prioritizer import backup as bk
 
     ids = _fill(db_path)
     app = application()

@@ -186,3 +186,23 @@ def test_move_reports_time_changed_only_when_a_running_entry_is_split(service: S
     assert service.move(busy, Quadrant.DO).changes.time is True
     assert service.done(idle).changes.time is False
     assert service.done(busy).changes.time is True
+
+
+def test_the_pending_check_in_sql_agrees_with_the_orm_one(service: Service) -> None:
+    """Service._refresh_pending on SQLite (fastlist.PENDING_SQL) says what the ORM query says."""
+
+    def both(at: object) -> tuple[bool, bool]:
+        with service.read_unit() as session:
+            return service._refresh_pending(session, at), service._refresh_pending_orm(session, at)  # type: ignore[arg-type]  # noqa: SLF001
+
+    assert both(NOW) == (False, False)
+    service.add(ItemDraft(title="Deck", importance=Importance.HIGH, due=NOW + timedelta(days=3)))
+    assert both(NOW) == (False, False)
+    assert both(NOW + timedelta(days=2, hours=1)) == (True, True)  # the deadline entered the horizon
+    service.refresh()
+    start = NOW + timedelta(hours=1)
+    meeting = service.add(ItemDraft(title="1:1", kind=Kind.MEETING, start=start, end=start + timedelta(minutes=30))).value
+    assert both(start + timedelta(minutes=10)) == (False, False)  # not ended yet
+    assert both(start + timedelta(hours=1)) == (True, True)  # ended, not counted
+    service.drop(meeting)
+    assert both(start + timedelta(hours=1)) == (False, False)  # a dropped meeting is not counted
