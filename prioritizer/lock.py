@@ -22,7 +22,6 @@ import fcntl
 import hashlib
 import json
 import os
-import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,7 +51,7 @@ class LockInfo:
 
     def alive(self) -> bool:
         """True when the holder still runs (only knowable on this host)."""
-        if self.host != socket.gethostname():
+        if self.host != os.uname().nodename:
             return True  # another machine (a shared folder): assume it is alive
         return pid_alive(self.pid)
 
@@ -133,7 +132,8 @@ class InstanceLock:
         previous = read_info(self.path)
         # We hold the flock, so whoever wrote a previous record is gone: its file is stale.
         self.stale = previous if previous is not None and previous.pid != os.getpid() else None
-        record = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "started": time.time()})
+        # os.uname().nodename is gethostname() without importing socket (and selectors) on the way to the window.
+        record = json.dumps({"pid": os.getpid(), "host": os.uname().nodename, "started": time.time()})
         os.ftruncate(fd, 0)
         os.pwrite(fd, record.encode("utf-8"), 0)
         self._fd = fd
