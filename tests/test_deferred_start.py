@@ -182,3 +182,19 @@ def test_run_app_opens_the_service_after_the_paint_then_backs_up(qtbot: Any, db_
     assert seen["deferred"] is True and seen["done"] is True
     assert "Back up &now" in seen["menu"]  # type: ignore[operator]
     assert [b.reason for b in bk.list_backups(str(db_path))] == ["auto"]
+
+
+def test_the_storage_modules_load_in_a_worker_and_report_on_the_gui_thread(qtbot: Any) -> None:
+    import threading
+
+    from prioritizer.ui.app import StorageLoader
+
+    loader = StorageLoader()
+    on: list[threading.Thread] = []
+    loader.loaded.connect(lambda: on.append(threading.current_thread()))
+    with qtbot.waitSignal(loader.loaded, timeout=30_000):
+        loader.start()
+        loader.start()  # a second call (the fallback timer) starts nothing
+    qtbot.wait(50)
+    assert on == [threading.main_thread()]
+    assert "prioritizer.services" in sys.modules and "sqlalchemy" in sys.modules

@@ -14,15 +14,17 @@ the whole ``prioritizer --db FILE --now ISO`` process to that moment.
 
 from __future__ import annotations
 
+import importlib
 import linecache
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from prioritizer.domain import InputError
@@ -195,41 +197,41 @@ def _run(app: QApplication, guard: SingleInstance, location: str, now: datetime 
             # What can wait starts once the cards are on screen (or a few seconds later at the latest):
             # opening the Service, the page check and the automatic backup (worker thread), the "raise" socket.
             latest = QTimer(window)
+            loader = StorageLoader(window)
 
-            def after_first_paint(
+            def after_first_paint(latest: QTimer = latest, loader: StorageLoader = loader) -> None:
+                latest.stop()
+                loader.start()  # once: the paint and the fallback timer may both come
+
+            def storage_loaded(
                 service: Service | DeferredService = service,
                 window: MainWindow = window,
-                latest: QTimer = latest,
                 safety: list[DataSafety] = safety,
                 damaged: Callable[[DatabaseDamagedError], None] = damaged,
             ) -> None:
-                latest.stop()
-                if safety:
-                    return  # the paint and the fallback timer both came
-                with plain_imports():  # SQLAlchemy and the storage code, now that the cards are on screen
+                try:
                     from prioritizer.deferred import DeferredService
                     from prioritizer.integrity import DatabaseDamagedError
-                    from prioritizer.services import Service as _Service  # noqa: F401 - imported here, not in a slot
-                    from prioritizer.timekeeping import forgotten_timer as _forgotten  # noqa: F401 - service_opened asks
 
                     from . import recovery
 
-                if isinstance(service, DeferredService):
-                    try:
+                    if isinstance(service, DeferredService):
                         service.materialize()
-                    except DatabaseDamagedError as error:
-                        damaged(error)
-                        return
-                    except Exception as exc:  # noqa: BLE001 - a dialog, never a traceback
-                        QMessageBox.critical(window, "Prioritizer", f"Cannot open the database: {_first_line(exc)}")
-                        app.exit(1)
-                        return
+                except DatabaseDamagedError as error:
+                    damaged(error)
+                    return
+                except Exception as exc:  # noqa: BLE001 - a dialog, never a traceback
+                    QMessageBox.critical(window, "Prioritizer", f"Cannot open the database: {_first_line(exc)}")
+                    app.exit(1)
+                    return
+                if isinstance(service, DeferredService):
                     window.service_opened()
                 safety.append(recovery.DataSafety(window, location))
                 safety[0].damaged.connect(damaged)
                 guard.listen()
                 safety[0].check_soon()
 
+            loader.loaded.connect(storage_loaded)
             latest.setSingleShot(True)
             latest.timeout.connect(after_first_paint)
             latest.start(LATEST_AFTER_SHOW_MS)
@@ -258,6 +260,46 @@ def _run(app: QApplication, guard: SingleInstance, location: str, now: datetime 
             return 1
         note = done
     return 1
+
+
+class StorageLoader(QObject):
+    """Imports SQLAlchemy and the storage modules in a worker thread, once the cards are on screen.
+
+    About half a second of imports that the first paint did not wait for; in a thread the
+    window keeps painting and taking keys meanwhile (the GIL still lets the event loop run
+    every few milliseconds). ``loaded`` comes on the GUI thread when they are in (or failed:
+    the GUI thread then imports them itself and reports what went wrong). Something that
+    needs the Service before then simply waits for the imports (Python's import locks).
+    """
+
+    loaded = Signal()
+    _finished = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._started = False
+        self._finished.connect(self.loaded, Qt.ConnectionType.QueuedConnection)  # to the GUI thread
+
+    def start(self) -> None:
+        """Start the imports (only the first call does anything)."""
+        if self._started:
+            return
+        self._started = True
+        threading.Thread(target=self._work, name="prioritizer-storage-imports", daemon=True).start()
+
+    def _work(self) -> None:
+        try:
+            with plain_imports():
+                for name in STORAGE_MODULES:
+                    importlib.import_module(name)
+        except Exception:  # noqa: BLE001, S110 - the GUI thread imports them again and shows the error
+            pass
+        finally:
+            self._finished.emit()
+
+
+# What opening the Service and the data-safety menu import (SQLAlchemy with them).
+STORAGE_MODULES = ("prioritizer.services", "prioritizer.integrity", "prioritizer.timekeeping", "prioritizer.ui.recovery")
 
 
 @contextmanager
