@@ -2,8 +2,7 @@
 
 Importing SQLAlchemy and opening the engine costs about a third of a second and
 30 MiB before anything can be shown. The window only needs a few reads to paint
-the matrix (the open items, the running timer, the next placement change, the
-policy), so ``open_snapshot`` reads exactly those with the standard ``sqlite3``
+the matrix (the open items, the running timer, the policy), so ``open_snapshot`` reads exactly those with the standard ``sqlite3``
 module, and ``DeferredService`` answers them from that snapshot until
 ``materialize()`` opens the real ``Service`` (the window calls it right after
 the first paint). Any other attribute opens the real Service at once and is
@@ -49,16 +48,14 @@ _RUNNING_SQL = (
     'SELECT id, item_id, start, "end", quadrant, source, note FROM time_entries WHERE "end" IS NULL '
     "ORDER BY start DESC LIMIT 1"
 )
-_NEXT_CHANGE_SQL = "SELECT min(changes_at) FROM items WHERE status = 'open'"
 
 
 class Snapshot:
     """What the first paint reads, read once in one transaction."""
 
-    def __init__(self, views: list[ItemView], running: TimeEntryView | None, next_change: datetime | None, policy: Policy):
+    def __init__(self, views: list[ItemView], running: TimeEntryView | None, policy: Policy):
         self.views = views
         self.running = running
-        self.next_change = next_change
         self.policy = policy
 
 
@@ -81,7 +78,6 @@ def open_snapshot(location: str, now: datetime | None, tz: tzinfo) -> Snapshot |
             rows = conn.execute(f"{LIST_SELECT} WHERE {_OPEN} ORDER BY {ORDER_BY}").fetchall()  # noqa: S608 - constants
         minutes = minutes_from(conn.execute(MINUTES_SQL.format(ids=f"SELECT items.id FROM items WHERE {_OPEN}"), {"now": now_us}))
         running_row = conn.execute(_RUNNING_SQL).fetchone()
-        next_change = conn.execute(_NEXT_CHANGE_SQL).fetchone()[0]
         views = build_views(rows, current, policy, minutes)
         running = None
         if running_row is not None:
@@ -93,7 +89,7 @@ def open_snapshot(location: str, now: datetime | None, tz: tzinfo) -> Snapshot |
         return None  # unreadable or unexpected: Service.open says what is wrong
     finally:
         conn.close()
-    return Snapshot(views, running, from_us(next_change), policy)
+    return Snapshot(views, running, policy)
 
 
 class DeferredService:
@@ -152,10 +148,6 @@ class DeferredService:
     def running(self) -> TimeEntryView | None:
         """The running timer."""
         return self._snapshot.running if self._snapshot is not None else self.materialize().running()
-
-    def next_change(self) -> datetime | None:
-        """The earliest moment an open item's placement changes by itself."""
-        return self._snapshot.next_change if self._snapshot is not None else self.materialize().next_change()
 
     def __getattr__(self, name: str) -> Any:
         # Only reached for what this class does not define: the Service has it.
