@@ -2,10 +2,10 @@
 
 Importing SQLAlchemy and opening the engine costs about a third of a second and
 30 MiB before anything can be shown. The window only needs a few reads to paint
-the matrix (the open items, the running timer, the policy), so ``open_snapshot`` reads exactly those with the standard ``sqlite3``
-module, and ``DeferredService`` answers them from that snapshot until
-``materialize()`` opens the real ``Service`` (the window calls it right after
-the first paint). Any other attribute opens the real Service at once and is
+the matrix (the open items, the running timer, the policy), so ``open_snapshot``
+reads exactly those with the standard ``sqlite3`` module, and ``DeferredService``
+answers them from that snapshot until ``materialize()`` opens the real
+``Service`` (the window does once the first paint is done). Any other attribute opens the real Service at once and is
 taken from it, so nothing the window does can go wrong: at worst it waits.
 
 ``open_snapshot`` returns None (open the Service as before) whenever the real
