@@ -14,7 +14,7 @@ from datetime import datetime, tzinfo
 
 from . import rules
 from .domain import ItemView, Kind, Quadrant, Status
-from .fastlist import LIST_COLUMNS, from_us, paused_gc, read_policy, read_snapshot, row_facts, to_micros
+from .fastlist import LIST_COLUMNS, paused_gc, read_policy, read_snapshot, row_facts, to_micros
 from .humanize import countdown, local_stamp
 from .ordering import ORDER_BY
 
@@ -114,14 +114,13 @@ def read_list_text(option: str | None, now: datetime, tz: tzinfo, quadrant: Quad
     try:
         with paused_gc():
             for row in rows:
-                q, _, _, pinned, reasons, _ = _PLACE(row_facts(row), now, policy)
+                facts = row_facts(row)
+                q, _, _, pinned, reasons, _ = _PLACE(facts, now, policy)
                 if q.value != row[20]:
                     return None
-                due = row[5]
-                start = row[13] if row[1] == _MEETING else None
                 by_value[row[20]] += (
-                    "  " + item_line(row[0], row[1], row[2], row[15], None if due is None else from_us(due),
-                                     None if start is None else from_us(start), row[8], pinned, "open", now, tz),
+                    "  " + item_line(row[0], row[1], row[2], row[15], facts.due, facts.start if row[1] == _MEETING else None,
+                                     row[8], pinned, "open", now, tz),
                     "         " + _SENTENCE(reasons),
                 )  # fmt: skip
     except (KeyError, ValueError, TypeError, OverflowError):
