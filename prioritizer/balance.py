@@ -191,6 +191,19 @@ def longest_span(run: Run, now_us: int) -> int:
     return max(longest, 0)
 
 
+def _clipped_micros(lo: str, hi: str) -> str:
+    """SQL: an entry's (``e``) microseconds inside [lo, hi); a running entry counts up to ``:now``."""
+    return (
+        f'(CASE WHEN COALESCE(e."end", :now) < {hi} THEN COALESCE(e."end", :now) ELSE {hi} END)'
+        f" - (CASE WHEN e.start > {lo} THEN e.start ELSE {lo} END)"
+    )
+
+
+def _reaches_into(lo: str, hi: str) -> str:
+    """SQL: the entry ``e`` overlaps [lo, hi); ``:longest`` bounds how early it can start (``longest_span``)."""
+    return f'e.start >= {lo} - :longest AND e.start < {hi} AND (e."end" > {lo} OR (e."end" IS NULL AND :now > {lo}))'
+
+
 def _span_rows(
     run: Run, days: Sequence[date], tz: tzinfo, now: datetime, group_by: Iterable[str], *, whole: bool = False
 ) -> list[Any]:
@@ -215,13 +228,11 @@ def _span_rows(
         WITH days(idx, lo, hi) AS (VALUES {values}),
         spans AS (
             SELECT d.idx AS idx, e.quadrant AS quadrant, i.kind AS kind, e.item_id AS item_id, i.title AS title,
-                   (CASE WHEN COALESCE(e."end", :now) < d.hi THEN COALESCE(e."end", :now) ELSE d.hi END)
-                 - (CASE WHEN e.start > d.lo THEN e.start ELSE d.lo END) AS micros
+                   {_clipped_micros("d.lo", "d.hi")} AS micros
             FROM days AS d
             CROSS JOIN time_entries AS e
             JOIN items AS i ON i.id = e.item_id
-            WHERE e.start >= d.lo - :longest AND e.start < d.hi
-              AND (e."end" > d.lo OR (e."end" IS NULL AND :now > d.lo))
+            WHERE {_reaches_into("d.lo", "d.hi")}
               AND NOT (e.source = 'meeting' AND i.skipped)
         )
         SELECT {cols}, SUM(micros) AS micros FROM spans WHERE micros > 0 GROUP BY {cols}
@@ -250,11 +261,9 @@ def _item_rows(
     sql = f"""
         WITH clipped AS (
             SELECT e.item_id AS item_id, e.source = 'meeting' AS meeting,
-                   (CASE WHEN COALESCE(e."end", :now) < :hi THEN COALESCE(e."end", :now) ELSE :hi END)
-                 - (CASE WHEN e.start > :lo THEN e.start ELSE :lo END) AS micros
+                   {_clipped_micros(":lo", ":hi")} AS micros
             FROM time_entries AS e
-            WHERE e.start >= :lo - :longest AND e.start < :hi
-              AND (e."end" > :lo OR (e."end" IS NULL AND :now > :lo)){kept}
+            WHERE {_reaches_into(":lo", ":hi")}{kept}
         ),
         per AS (SELECT item_id, meeting, SUM(micros) AS micros FROM clipped WHERE micros > 0 GROUP BY item_id, meeting)
         SELECT per.item_id, i.title, SUM(per.micros) AS micros
