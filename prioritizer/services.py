@@ -130,7 +130,11 @@ class Service:
         engine: the SQLAlchemy engine.
         clock: returns the current aware UTC instant (fixed by ``--now``).
         tz: the local zone used for days, weeks and relative dates.
+        is_open: always True here; a ``deferred.DeferredService`` standing in for one says False
+            until the Service behind it opens (the window waits for that before some reads).
     """
+
+    is_open = True
 
     def __init__(self, engine: Engine, clock: Callable[[], datetime] = utcnow, tz: tzinfo | None = None) -> None:
         self.engine = engine

@@ -166,7 +166,7 @@ def test_run_app_opens_the_service_after_the_paint_then_backs_up(qtbot: Any, db_
 
     def check() -> None:
         windows = [w for w in QApplication.topLevelWidgets() if w not in before and isinstance(w, MainWindow)]
-        if not windows or not getattr(windows[0].service, "is_open", False) or not bk.list_backups(str(db_path)):
+        if not windows or not windows[0].service.is_open or not bk.list_backups(str(db_path)):
             QTimer.singleShot(50, check)
             return
         window = windows[0]

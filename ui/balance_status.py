@@ -48,7 +48,7 @@ class BalanceStatus(QLabel):
         self._tick.setInterval(60_000)
         self._tick.timeout.connect(self.refresh)
         self._tick.start()
-        if getattr(bus.service, "is_open", True):  # a DeferredService: MainWindow.service_opened refreshes it
+        if bus.service.is_open:  # a DeferredService: MainWindow.service_opened refreshes it
             self.refresh()
 
     def on_changes(self, changes: Changes) -> None:

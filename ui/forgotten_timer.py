@@ -125,7 +125,7 @@ class ForgottenTimerWatcher(QObject):
         if (
             event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.WindowActivate)
             and self.dialog is None
-            and getattr(self.bus.service, "is_open", True)  # a DeferredService: MainWindow.service_opened asks
+            and self.bus.service.is_open  # a DeferredService: MainWindow.service_opened asks
         ):
             now = self.bus.service.now()
             if self._last_check is None or abs(now - self._last_check) >= timedelta(minutes=1):

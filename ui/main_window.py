@@ -401,7 +401,7 @@ class MainWindow(QMainWindow):
         The moment is the core's ``next_change()`` at start and after each re-sort; after the
         user's own changes it is read from the loaded items (the same placements, no query).
         """
-        if not getattr(self.service, "is_open", True):
+        if not self.service.is_open:
             return  # a DeferredService: service_opened asks again once the Service is open
         upcoming = self.service.next_change() if ask_core else self.store.next_change()
         if upcoming is None:
