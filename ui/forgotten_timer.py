@@ -126,6 +126,7 @@ class ForgottenTimerWatcher(QObject):
             event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.WindowActivate)
             and self.dialog is None
             and self.bus.service.is_open  # a DeferredService: MainWindow.service_opened asks
+            and self.window.isVisible()  # a closed window's watcher (it filters the whole app) asks nothing
         ):
             now = self.bus.service.now()
             if self._last_check is None or abs(now - self._last_check) >= timedelta(minutes=1):
