@@ -25,25 +25,12 @@ from typing import TYPE_CHECKING, Any
 
 from .clock import utcnow
 from .domain import EntrySource, ItemView, Policy, Quadrant, TimeEntryView
-from .fastlist import (
-    LIST_SELECT,
-    MINUTES_SQL,
-    SCHEMA_VERSION,
-    build_views,
-    connect_reading,
-    from_us,
-    minutes_from,
-    paused_gc,
-    read_policy,
-    to_micros,
-)
+from .fastlist import SCHEMA_VERSION, connect_reading, from_us, read_policy, read_views
 from .location import sqlite_path
-from .ordering import ORDER_BY
 
 if TYPE_CHECKING:
     from .services import Service
 
-_OPEN = "items.status = 'open'"
 _RUNNING_SQL = (
     'SELECT id, item_id, start, "end", quadrant, source, note FROM time_entries WHERE "end" IS NULL '
     "ORDER BY start DESC LIMIT 1"
@@ -68,17 +55,13 @@ def open_snapshot(location: str, now: datetime | None, tz: tzinfo) -> Snapshot |
     if conn is None:
         return None
     current = now if now is not None else utcnow()
-    now_us = to_micros(current)
     try:
         conn.execute("BEGIN")
         if conn.execute("SELECT value FROM settings WHERE key = 'schema_version'").fetchone() != (str(SCHEMA_VERSION),):
             return None
         policy = read_policy(conn)
-        with paused_gc():
-            rows = conn.execute(f"{LIST_SELECT} WHERE {_OPEN} ORDER BY {ORDER_BY}").fetchall()  # noqa: S608 - constants
-        minutes = minutes_from(conn.execute(MINUTES_SQL.format(ids=f"SELECT items.id FROM items WHERE {_OPEN}"), {"now": now_us}))
+        views = read_views(conn, current, policy=policy)
         running_row = conn.execute(_RUNNING_SQL).fetchone()
-        views = build_views(rows, current, policy, minutes)
         running = None
         if running_row is not None:
             entry_id, item_id, start, _, quadrant, source, note = running_row

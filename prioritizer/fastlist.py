@@ -411,23 +411,35 @@ def read_list(
         if conn is None:
             return None
         try:
-            policy = read_policy(conn)
-            where, params = [], {"now": now_us}
-            if not include_closed:
-                where.append("items.status = 'open'")
-            if quadrant is not None:
-                where.append("items.quadrant = :quadrant")
-                params["quadrant"] = quadrant.value  # type: ignore[assignment]
-            condition = (" WHERE " + " AND ".join(where)) if where else ""
-            order = "" if include_closed else f" ORDER BY {ORDER_BY}"  # as Service.list_items
-            with paused_gc():
-                rows = conn.execute(LIST_SELECT + condition + order, params).fetchall()
-            ids = "SELECT items.id FROM items" + condition
-            minutes = minutes_from(conn.execute(MINUTES_SQL.format(ids=ids), params))
-        except (sqlite3.Error, ValueError, KeyError):
+            views = read_views(conn, current, quadrant, include_closed)
+        except (sqlite3.Error, KeyError, ValueError, TypeError, OverflowError):
             return None  # damaged, locked, unexpected contents: the Service path says what is wrong
-    try:
-        views = build_views(rows, current, policy, minutes, quadrant)
-    except (KeyError, ValueError, TypeError, OverflowError):
-        return None
     return FastList(views, current, tz)
+
+
+def read_views(
+    conn: sqlite3.Connection,
+    now: datetime,
+    quadrant: Quadrant | None = None,
+    include_closed: bool = False,
+    *,
+    policy: Policy | None = None,
+) -> list[ItemView]:
+    """``Service.list_items``'s views, read on an open sqlite3 connection (sqlite3 and value errors propagate).
+
+    ``read_list`` (the command line) and ``deferred.open_snapshot`` (the window's first paint) both read here.
+    """
+    policy = policy if policy is not None else read_policy(conn)
+    where, params = [], {"now": to_micros(now)}
+    if not include_closed:
+        where.append("items.status = 'open'")
+    if quadrant is not None:
+        where.append("items.quadrant = :quadrant")
+        params["quadrant"] = quadrant.value  # type: ignore[assignment]
+    condition = (" WHERE " + " AND ".join(where)) if where else ""
+    order = "" if include_closed else f" ORDER BY {ORDER_BY}"  # as Service.list_items
+    with paused_gc():
+        rows = conn.execute(LIST_SELECT + condition + order, params).fetchall()
+    ids = "SELECT items.id FROM items" + condition
+    minutes = minutes_from(conn.execute(MINUTES_SQL.format(ids=ids), params))
+    return build_views(rows, now, policy, minutes, quadrant)
