@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .clock import utcnow
 from .domain import EntrySource, ItemView, Policy, Quadrant, TimeEntryView
-from .fastlist import SCHEMA_VERSION, connect_reading, from_us, read_policy, read_views
+from .fastlist import connect_reading, from_us, read_policy, read_views, schema_is_current
 from .location import sqlite_path
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def open_snapshot(location: str, now: datetime | None, tz: tzinfo) -> Snapshot |
     current = now if now is not None else utcnow()
     try:
         conn.execute("BEGIN")
-        if conn.execute("SELECT value FROM settings WHERE key = 'schema_version'").fetchone() != (str(SCHEMA_VERSION),):
+        if not schema_is_current(conn):
             return None
         policy = read_policy(conn)
         views = read_views(conn, current, policy=policy)

@@ -369,6 +369,11 @@ def connect_reading(path: Path) -> sqlite3.Connection | None:
     return conn
 
 
+def schema_is_current(conn: sqlite3.Connection) -> bool:
+    """Whether the file has this version's schema (anything else: the Service path migrates or refuses it)."""
+    return conn.execute("SELECT value FROM settings WHERE key = 'schema_version'").fetchone() == (str(SCHEMA_VERSION),)
+
+
 @contextmanager
 def read_snapshot(option: str | None, now_us: int) -> Iterator[sqlite3.Connection | None]:
     """A read transaction on the database file with every Service-path precondition met, or None.
@@ -386,7 +391,7 @@ def read_snapshot(option: str | None, now_us: int) -> Iterator[sqlite3.Connectio
         conn.execute("BEGIN")  # one snapshot for every read
         ok = (
             conn.execute("PRAGMA quick_check").fetchall() == [("ok",)]
-            and conn.execute("SELECT value FROM settings WHERE key = 'schema_version'").fetchone() == (str(SCHEMA_VERSION),)
+            and schema_is_current(conn)
             and conn.execute(PENDING_SQL, {"now": now_us}).fetchone() is None
         )
     except sqlite3.Error:
