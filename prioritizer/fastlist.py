@@ -371,7 +371,8 @@ def connect_reading(path: Path) -> sqlite3.Connection | None:
 
 def schema_is_current(conn: sqlite3.Connection) -> bool:
     """Whether the file has this version's schema (anything else: the Service path migrates or refuses it)."""
-    return conn.execute("SELECT value FROM settings WHERE key = 'schema_version'").fetchone() == (str(SCHEMA_VERSION),)
+    row = conn.execute("SELECT value FROM settings WHERE key = 'schema_version'").fetchone()
+    return bool(row == (str(SCHEMA_VERSION),))
 
 
 @contextmanager
