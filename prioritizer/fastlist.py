@@ -291,11 +291,12 @@ def policy_from(stored: dict[str, str]) -> Policy:
 
 
 # ------------------------------------------------------------------ SQL text
-def _column(name: str) -> str:
+def column_sql(name: str) -> str:
+    """An items column as SQL (``end`` is a keyword: quoted)."""
     return f'items."{name}"' if name == "end" else f"items.{name}"
 
 
-LIST_SELECT = "SELECT " + ", ".join(_column(n) for n in LIST_COLUMNS) + " FROM items"
+LIST_SELECT = "SELECT " + ", ".join(column_sql(n) for n in LIST_COLUMNS) + " FROM items"
 MINUTES_SQL = (
     'SELECT time_entries.item_id, sum(coalesce(time_entries."end", :now) - time_entries.start), '
     'max(CASE WHEN (time_entries."end" IS NULL) THEN 1 ELSE 0 END) FROM time_entries '

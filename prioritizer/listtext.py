@@ -14,7 +14,7 @@ from datetime import datetime, tzinfo
 
 from . import rules
 from .domain import ItemView, Kind, Quadrant, Status
-from .fastlist import LIST_COLUMNS, paused_gc, read_policy, read_snapshot, row_facts, to_micros
+from .fastlist import LIST_COLUMNS, column_sql, paused_gc, read_policy, read_snapshot, row_facts, to_micros
 from .humanize import countdown, local_stamp
 from .ordering import ORDER_BY
 
@@ -23,7 +23,7 @@ from .ordering import ORDER_BY
 _UNREAD = frozenset({"notes", "estimate_minutes", "updated_at", "closed_at", "customer", "urgent", "important",
                      "placed_at", "changes_at"})  # fmt: skip
 _TEXT_SELECT = "SELECT " + ", ".join(
-    "NULL" if name in _UNREAD else (f'items."{name}"' if name == "end" else f"items.{name}") for name in LIST_COLUMNS
+    "NULL" if name in _UNREAD else column_sql(name) for name in LIST_COLUMNS
 ) + " FROM items"
 _KIND_SHORT_OF = {k.value: k.value[:3] for k in Kind}
 _OPEN = Status.OPEN
