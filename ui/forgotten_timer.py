@@ -117,16 +117,27 @@ class ForgottenTimerWatcher(QObject):
         self.window = window
         self.dialog: ForgottenTimerDialog | None = None
         self._last_check: datetime | None = None
+        self.listen(True)
+
+    def listen(self, on: bool) -> None:
+        """Watch the app's key presses, clicks and activations (on), or stop (the window closed).
+
+        The filter is on the whole application, so a closed window's watcher must stop: it
+        would otherwise answer another window's activation with a question about its data.
+        """
         app = QApplication.instance()
-        if app is not None:
+        if app is None:
+            return
+        if on:
             app.installEventFilter(self)
+        else:
+            app.removeEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: D102, N802
         if (
             event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.WindowActivate)
             and self.dialog is None
             and self.bus.service.is_open  # a DeferredService: MainWindow.service_opened asks
-            and self.window.isVisible()  # a closed window's watcher (it filters the whole app) asks nothing
         ):
             now = self.bus.service.now()
             if self._last_check is None or abs(now - self._last_check) >= timedelta(minutes=1):

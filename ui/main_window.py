@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QBoxLayout,
     QDialog,
@@ -672,7 +672,12 @@ class MainWindow(QMainWindow):
         if self.top_row.direction() != direction:
             self.top_row.setDirection(direction)
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: D102, N802
+        self.forgotten_timer.listen(True)  # again, after a close
+        super().showEvent(event)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: D102, N802
+        self.forgotten_timer.listen(False)  # its filter is on the whole app
         if self.incident.active:
             self.toggle_incident(False)
         if self.settings is not None:
