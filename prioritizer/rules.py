@@ -50,53 +50,6 @@ def _stamp(moment: datetime) -> str:
     return to_local(moment).strftime("%a %H:%M")
 
 
-def _urgency(item: ItemFacts, now: datetime, horizon: timedelta) -> tuple[bool, list[str], datetime | None]:
-    """Whether the item is urgent now, why, and when that flips by itself."""
-    reasons: list[str] = []
-    urgent = False
-    changes_at: datetime | None = None
-    kind = item.kind
-    if kind is _ESCALATION and item.severity in URGENT_SEVERITIES:
-        urgent = True
-        reasons.append(f"Sev {item.severity} escalation")
-    due = item.due
-    if due is not None:
-        left = due - now
-        if left < _ZERO:
-            urgent = True
-            reasons.append("overdue by " + describe_span(left))
-        elif left <= horizon:
-            urgent = True
-            reasons.append("due in " + describe_span(left))
-        else:
-            # The deadline enters the horizon at due - horizon: that is when this changes.
-            changes_at = due - horizon
-    if kind is _MEETING and item.start is not None and item.created_at is not None:
-        notice = item.start - item.created_at
-        if notice < horizon:
-            urgent = True
-            reasons.append(f"meeting called at short notice ({describe_span(notice)} ahead)")
-    if urgent:
-        changes_at = None  # nothing makes an urgent item less urgent by itself
-    return urgent, reasons, changes_at
-
-
-def _importance(item: ItemFacts) -> tuple[bool, list[str]]:
-    reasons: list[str] = []
-    importance = item.importance
-    if importance in _IMPORTANT_LEVELS:
-        reasons.append(f"{importance} importance")
-    if item.strategic:
-        reasons.append("marked strategic")
-    if item.kind is _ESCALATION:
-        # No reason above starts with "Sev", so the Sev reason is always added here.
-        if item.severity in URGENT_SEVERITIES:
-            reasons.append(f"Sev {item.severity} escalation")
-        if item.key_customer:
-            reasons.append("escalation for a key customer")
-    return bool(reasons), reasons
-
-
 DEFAULT_POLICY = Policy()
 
 
@@ -115,20 +68,72 @@ def placement_fields(
     item: ItemFacts, now: datetime, policy: Policy = DEFAULT_POLICY
 ) -> tuple[Quadrant, bool, bool, bool, tuple[str, ...], datetime | None]:
     """``place`` as the tuple of Placement's fields (quadrant, urgent, important, pinned, reasons, changes_at)."""
-    horizon = policy.urgency_horizon
-    urgent, reasons, changes_at = _urgency(item, now, horizon)
-    important, why_important = _importance(item)
-    for reason in why_important:
-        if reason not in reasons:  # only a Sev 1-2 escalation gives the same reason twice
-            reasons.append(reason)
+    return placement_of(
+        item.kind, item.importance, item.due, item.strategic, item.severity, item.key_customer, item.start,
+        item.created_at, item.pinned_quadrant, item.pinned_at, now, policy.urgency_horizon,
+    )  # fmt: skip
+
+
+def placement_of(
+    kind: Kind,
+    importance: Importance,
+    due: datetime | None,
+    strategic: bool,
+    severity: int | None,
+    key_customer: bool,
+    start: datetime | None,
+    created_at: datetime | None,
+    pinned_quadrant: Quadrant | None,
+    pinned_at: datetime | None,
+    now: datetime,
+    horizon: timedelta,
+) -> tuple[Quadrant, bool, bool, bool, tuple[str, ...], datetime | None]:
+    """``placement_fields`` from the fields it reads (``prioritizer list`` holds rows, not ItemFacts)."""
+    reasons: list[str] = []
+    # Urgent: why, and when that flips by itself.
+    urgent = False
+    changes_at: datetime | None = None
+    sev_escalation = kind is _ESCALATION and severity in URGENT_SEVERITIES
+    if sev_escalation:
+        urgent = True
+        reasons.append(f"Sev {severity} escalation")
+    if due is not None:
+        left = due - now
+        if left < _ZERO:
+            urgent = True
+            reasons.append("overdue by " + describe_span(left))
+        elif left <= horizon:
+            urgent = True
+            reasons.append("due in " + describe_span(left))
+        else:
+            # The deadline enters the horizon at due - horizon: that is when this changes.
+            changes_at = due - horizon
+    if kind is _MEETING and start is not None and created_at is not None:
+        notice = start - created_at
+        if notice < horizon:
+            urgent = True
+            reasons.append(f"meeting called at short notice ({describe_span(notice)} ahead)")
+    if urgent:
+        changes_at = None  # nothing makes an urgent item less urgent by itself
+    # Important: why (a Sev 1-2 escalation's reason is already there, from urgency).
+    important = sev_escalation
+    if importance in _IMPORTANT_LEVELS:
+        important = True
+        reasons.append(f"{importance} importance")
+    if strategic:
+        important = True
+        reasons.append("marked strategic")
+    if key_customer and kind is _ESCALATION:
+        important = True
+        reasons.append("escalation for a key customer")
     if not urgent:
-        reasons.append(_no_deadline_within(horizon) if item.due else "no deadline")
+        reasons.append(_no_deadline_within(horizon) if due is not None else "no deadline")
     if not important:
-        reasons.append(f"{item.importance} importance")
-    if item.pinned_quadrant is not None:
-        when = f" on {_stamp(item.pinned_at)}" if item.pinned_at else ""
+        reasons.append(f"{importance} importance")
+    if pinned_quadrant is not None:
+        when = f" on {_stamp(pinned_at)}" if pinned_at else ""
         reasons.insert(0, f"placed here by you{when}")
-        return (item.pinned_quadrant, urgent, important, True, tuple(reasons), None)
+        return (pinned_quadrant, urgent, important, True, tuple(reasons), None)
     return (_QUADRANT_OF[urgent, important], urgent, important, False, tuple(reasons), changes_at)
 
 
