@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .clock import to_local
+from .colours import KIND_COLOURS, QUADRANT_COLOURS, TARGET_COLOUR
 from .domain import ItemView, Quadrant
 from .humanize import minutes_text
 
@@ -38,7 +39,9 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMULA_PREFIXES",
     "ITEM_COLUMNS",
+    "KIND_COLOURS",
     "QUADRANT_COLOURS",
+    "TARGET_COLOUR",
     "atomic_write",
     "items_csv",
     "neutralise_cell",
@@ -69,16 +72,6 @@ CSV_COLUMNS = (
 CSV_READ_ONLY = ("id", "quadrant", "status", "minutes_spent", "created_at", "closed_at")
 ITEM_COLUMNS = CSV_COLUMNS + CSV_READ_ONLY
 
-# One colour per quadrant for the review's charts: the same as the Balance view's
-# (ui/balance_view.py), so time looks the same in the window, the HTML and the PDF.
-QUADRANT_COLOURS = {
-    Quadrant.DO: "#d64541",
-    Quadrant.SCHEDULE: "#2e9e62",
-    Quadrant.DELEGATE: "#f0a030",
-    Quadrant.ELIMINATE: "#9aa0a6",
-}
-KIND_COLOURS = {"task": "#4c7bd9", "meeting": "#8e6ccf", "escalation": "#b5527f"}
-TARGET_COLOUR = "#1f4e8c"
 
 
 def neutralise_cell(value: object) -> str:

@@ -17,8 +17,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QToolButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from prioritizer.colours import QUADRANT_COLOURS as EXPORT_COLOURS
 from prioritizer.domain import Importance, Kind, Quadrant
-from prioritizer.exports import QUADRANT_COLOURS as EXPORT_COLOURS
 from prioritizer.services import ItemDraft, Service
 from tests.conftest import NOW
 

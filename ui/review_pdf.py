@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen, QTextDocument
 
-from prioritizer.exports import KIND_COLOURS, QUADRANT_COLOURS, TARGET_COLOUR, neutral_display
+from prioritizer.colours import KIND_COLOURS, QUADRANT_COLOURS, TARGET_COLOUR
+from prioritizer.exports import neutral_display
 from prioritizer.humanize import minutes_text
 from prioritizer.review import ChartsData, Review, review_charts_data, review_tables, section_title
 
