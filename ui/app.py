@@ -298,8 +298,10 @@ class StorageLoader(QObject):
             self._finished.emit()
 
 
-# What opening the Service and the data-safety menu import (SQLAlchemy with them).
-STORAGE_MODULES = ("prioritizer.services", "prioritizer.integrity", "prioritizer.timekeeping", "prioritizer.ui.recovery")
+# What opening the Service and the data-safety menu import (SQLAlchemy with them), and
+# what the first paint does without: the quick-add parser, today's balance.
+STORAGE_MODULES = ("prioritizer.services", "prioritizer.integrity", "prioritizer.timekeeping", "prioritizer.ui.recovery",
+                   "prioritizer.quickadd", "prioritizer.balance")  # fmt: skip
 
 
 @contextmanager

@@ -7,15 +7,19 @@ the read is one small SQL aggregate (``prioritizer.balance``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
-from prioritizer.balance import Balance, balance, today
 from prioritizer.domain import Changes
 from prioritizer.humanize import minutes_text
 
 from .bus import Bus
+
+if TYPE_CHECKING:  # balance loads after the first paint (ui/app.py), as the Service does
+    from prioritizer.balance import Balance
 
 
 def status_text(value: Balance) -> str:
@@ -58,6 +62,8 @@ class BalanceStatus(QLabel):
 
     def refresh(self) -> None:
         """Re-read today's balance."""
+        from prioritizer.balance import balance, today
+
         day = today(self.bus.service)
         self.value = balance(self.bus.service, day, day)
         self.setText(status_text(self.value))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QKeyEvent
@@ -18,11 +19,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QVBox
 from prioritizer import rules
 from prioritizer.domain import Importance, ItemFacts, Kind, Policy, Quadrant
 from prioritizer.drafts import ItemDraft
-from prioritizer.quickadd import QuickAdd, parse_quick_add
 
 from .elided_label import ElidedLabel
 from .icons import icon
 from .palette import quadrant_colour, text_colour
+
+if TYPE_CHECKING:  # the parser (its patterns compile on import) loads after the first paint (ui/app.py)
+    from prioritizer.quickadd import QuickAdd
 
 PREVIEW_TITLE_CHARS = 60  # the line itself shows the whole title; the preview shows what was understood
 PLACEHOLDER = "Quick add — e.g.  Sev1 ACME checkout down due 2h  ·  +Sam refund backlog due today  ·  meeting 1:1 Dana tomorrow 10:00 30m"
@@ -30,6 +33,8 @@ PLACEHOLDER = "Quick add — e.g.  Sev1 ACME checkout down due 2h  ·  +Sam refu
 
 def read_line(text: str, now: datetime, tz: tzinfo | None, default_kind: Kind = Kind.TASK) -> QuickAdd:
     """Parse a quick-add line; with ``default_kind`` set, a line naming no kind gets that kind."""
+    from prioritizer.quickadd import parse_quick_add
+
     parsed = parse_quick_add(text, now, tz)
     words = text.split()
     said_task = bool(words) and words[0].lower() == "task"
