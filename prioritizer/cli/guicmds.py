@@ -52,13 +52,12 @@ def cmd_screenshot(args: argparse.Namespace, now: datetime | None) -> int:
 # after it (through linecache, which keeps it). The first paint reads a sqlite3 snapshot
 # (prioritizer/deferred.py): SQLAlchemy, the models and the Service are imported after it
 # (ARCHITECTURE.md, "What keeps the start fast"), and linecache is cleared again then.
+# So are the quick-add parser and the balance (ui.app.STORAGE_MODULES): the paint needs neither.
 CORE_BEFORE_QT = (
     "prioritizer.deferred",  # the snapshot: fastlist, rules, ordering, location
     "prioritizer.drafts",
     "prioritizer.lock",
     "prioritizer.humanize",
-    "prioritizer.quickadd",
-    "prioritizer.balance",
     "platformdirs",
     "getpass",
 )
