@@ -50,9 +50,10 @@ TIME_COLUMNS = frozenset({"due", "created_at", "updated_at", "closed_at", "start
 NO_TIME = (0, False)
 QUADRANT_ORDER = {q: i for i, q in enumerate(Quadrant)}
 
-_KINDS = {k.value: k for k in Kind}
-_IMPORTANCES = {i.value: i for i in Importance}
-_QUADRANTS = {q.value: q for q in Quadrant}
+# Stored text to enum, for the row readers here and in listtext.py.
+KINDS = {k.value: k for k in Kind}
+IMPORTANCES = {i.value: i for i in Importance}
+QUADRANTS = {q.value: q for q in Quadrant}
 _STATUSES = {s.value: s for s in Status}
 _OPEN = Status.OPEN
 _QUADRANT_VALUE_OF = {(u, i): Quadrant.of(u, i).value for u in (False, True) for i in (False, True)}
@@ -91,9 +92,9 @@ def row_facts(row: Sequence[Any], _epoch: datetime = EPOCH, _td: type[timedelta]
     facts: ItemFacts = _new(
         ItemFacts,
         {
-            "kind": _KINDS[kind],
+            "kind": KINDS[kind],
             "title": title,
-            "importance": _IMPORTANCES[importance],
+            "importance": IMPORTANCES[importance],
             "due": None if due is None else _epoch + _td(0, 0, due),
             "strategic": bool(strategic),
             "severity": severity,
@@ -101,7 +102,7 @@ def row_facts(row: Sequence[Any], _epoch: datetime = EPOCH, _td: type[timedelta]
             "start": None if start is None else _epoch + _td(0, 0, start),
             "end": None if end is None else _epoch + _td(0, 0, end),
             "created_at": None if created_at is None else _epoch + _td(0, 0, created_at),
-            "pinned_quadrant": _QUADRANTS[pinned_q] if pinned_q else None,
+            "pinned_quadrant": QUADRANTS[pinned_q] if pinned_q else None,
             "pinned_at": None if pinned_at is None else _epoch + _td(0, 0, pinned_at),
             "status": _STATUSES[status],
         },
@@ -158,8 +159,8 @@ def row_view(
     (item_id, kind, title, notes, importance, due, estimate, strategic, delegated_to, status,
      created_at, updated_at, closed_at, start, end, severity, customer, key_customer, pinned_q, pinned_at,
      quadrant, urgent, important, placed_at, changes_at) = row  # fmt: skip
-    kind_e = _KINDS[kind]
-    importance_e = _IMPORTANCES[importance]
+    kind_e = KINDS[kind]
+    importance_e = IMPORTANCES[importance]
     due_dt = None if due is None else _epoch + _td(0, 0, due)
     start_dt = None if start is None else _epoch + _td(0, 0, start)
     created = _epoch + _td(0, 0, created_at)
@@ -172,7 +173,7 @@ def row_view(
             else (quadrant == _QUADRANT_VALUE_OF[urgent, important] and not (urgent and changes_at is not None))
         ):
             placement = _new(CachedPlacement, {
-                "quadrant": _QUADRANTS[quadrant], "urgent": urgent, "important": important, "pinned": bool(pinned_q),
+                "quadrant": QUADRANTS[quadrant], "urgent": urgent, "important": important, "pinned": bool(pinned_q),
                 "changes_at": None if changes_at is None else _epoch + _td(0, 0, changes_at),
                 "_source": (row, now, policy),
             })  # fmt: skip

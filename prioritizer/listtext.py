@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 
 from . import rules
-from .domain import Importance, ItemView, Kind, Quadrant, Status
-from .fastlist import EPOCH, column_sql, paused_gc, read_policy, read_snapshot, to_micros
+from .domain import ItemView, Kind, Quadrant, Status
+from .fastlist import EPOCH, IMPORTANCES, KINDS, QUADRANTS, column_sql, paused_gc, read_policy, read_snapshot, to_micros
 from .humanize import countdown, local_stamp
 from .ordering import ORDER_BY
 
@@ -28,9 +28,6 @@ _TEXT_SELECT = "SELECT " + ", ".join(column_sql(name) for name in _TEXT_COLUMNS)
 _KIND_SHORT_OF = {k.value: k.value[:3] for k in Kind}
 _OPEN = Status.OPEN
 _MEETING = Kind.MEETING.value
-_QUADRANT_OF = {q.value: q for q in Quadrant}
-_KINDS = {k.value: k for k in Kind}
-_IMPORTANCES = {i.value: i for i in Importance}
 _PLACE = rules.placement_of
 _SENTENCE = rules.sentence
 
@@ -122,13 +119,13 @@ def read_list_text(option: str | None, now: datetime, tz: tzinfo, quadrant: Quad
                 due = None if due_us is None else epoch + td(0, 0, due_us)
                 start = None if start_us is None else epoch + td(0, 0, start_us)
                 q, _, _, pinned, reasons, _ = _PLACE(
-                    _KINDS[kind], _IMPORTANCES[importance], due, strategic, severity, key_customer, start,
+                    KINDS[kind], IMPORTANCES[importance], due, strategic, severity, key_customer, start,
                     # The rules read created_at only for a meeting's notice: not converted otherwise.
                     None if created_us is None or start is None else epoch + td(0, 0, created_us),
-                    _QUADRANT_OF[pinned_q] if pinned_q else None,
+                    QUADRANTS[pinned_q] if pinned_q else None,
                     None if pinned_us is None else epoch + td(0, 0, pinned_us), now, horizon,
                 )  # fmt: skip
-                if q is not _QUADRANT_OF[cached_q]:
+                if q is not QUADRANTS[cached_q]:
                     return None
                 by_value[cached_q] += (
                     "  " + item_line(item_id, kind, title, severity, due, start if kind == _MEETING else None,

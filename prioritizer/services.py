@@ -38,7 +38,17 @@ from .domain import (
     TimeEntryView,
     TriageEvent,
 )
-from .fastlist import LIST_COLUMNS, PENDING_SQL, TIME_COLUMNS, build_views, paused_gc, policy_from
+from .fastlist import (
+    IMPORTANCES,
+    KINDS,
+    LIST_COLUMNS,
+    PENDING_SQL,
+    QUADRANTS,
+    TIME_COLUMNS,
+    build_views,
+    paused_gc,
+    policy_from,
+)
 from .fastlist import QUADRANT_ORDER as QUADRANT_ORDER  # re-exported (bench, older callers)
 from .models import Incident, Item, Setting, TimeEntry, TriageLog, to_micros
 from .ordering import ORDER_BY, ORDERED_IDS_SQL
@@ -59,9 +69,6 @@ from .drafts import validate as validate  # noqa: E402
 
 T = TypeVar("T")
 
-_KINDS = {k.value: k for k in Kind}
-_IMPORTANCES = {i.value: i for i in Importance}
-_QUADRANTS = {q.value: q for q in Quadrant}
 _QUADRANT_LIST = list(Quadrant)
 _STATUSES = {s.value: s for s in Status}
 
@@ -69,9 +76,9 @@ _STATUSES = {s.value: s for s in Status}
 def _facts(item: Any) -> ItemFacts:
     """Placement facts of an Item or of a row with the same columns (dict lookups: this runs per row)."""
     return ItemFacts(
-        kind=_KINDS[item.kind],
+        kind=KINDS[item.kind],
         title=item.title,
-        importance=_IMPORTANCES[item.importance],
+        importance=IMPORTANCES[item.importance],
         due=item.due,
         strategic=item.strategic,
         severity=item.severity,
@@ -79,7 +86,7 @@ def _facts(item: Any) -> ItemFacts:
         start=item.start,
         end=item.end,
         created_at=item.created_at,
-        pinned_quadrant=_QUADRANTS[item.pinned_quadrant] if item.pinned_quadrant else None,
+        pinned_quadrant=QUADRANTS[item.pinned_quadrant] if item.pinned_quadrant else None,
         pinned_at=item.pinned_at,
         status=_STATUSES[item.status],
     )
@@ -394,7 +401,7 @@ class Service:
                 connection = session.connection()
                 if connection.dialect.name != "sqlite":
                     sql = f"SELECT id, quadrant FROM items WHERE status = 'open' ORDER BY {ORDER_BY}"  # noqa: S608
-                    return [(item_id, _QUADRANTS[q]) for item_id, q in connection.exec_driver_sql(sql)]
+                    return [(item_id, QUADRANTS[q]) for item_id, q in connection.exec_driver_sql(sql)]
                 # Each quadrant's ids as one text, in the order of the index (a walk, no sort):
                 # 10,000 rows become four, and SQLite does the per-row work.
                 rows = connection.exec_driver_sql(ORDERED_IDS_SQL).all()
