@@ -137,22 +137,15 @@ NOT_BEFORE_PAINT = (
 def test_the_real_start_paints_before_importing_storage_charts_reports_and_exports(tmp_path: Path) -> None:
     db = tmp_path / "start.sqlite3"
     _fill(db)
-    # The real order: the command line imports the core first, then PySide6 and ui.app
-    # (importing ui.app up front would skip guicmds.import_core_first).
+    # The real start, untouched: the probe only sees what is loaded when the quit after the
+    # first paint ends the process (ui/app._exit_now calls os._exit).
     probe = (
-        "import sys\n"
-        "import prioritizer.cli.guicmds as guicmds\n"
-        "real_open = guicmds.open_window\n"
-        "def open_window(db, now):\n"
-        "    guicmds.import_core_first()\n"
-        "    import prioritizer.ui.app as app\n"
-        "    real_exit = app._exit_now\n"
-        "    def exit_now(code):\n"
-        f"        print('LOADED', [m for m in {NOT_BEFORE_PAINT!r} if m in sys.modules], flush=True)\n"
-        "        real_exit(code)\n"
-        "    app._exit_now = exit_now\n"
-        "    return real_open(db, now)\n"
-        "guicmds.open_window = open_window\n"
+        "import os, sys\n"
+        "real_exit = os._exit\n"
+        "def exit_now(code):\n"
+        f"    print('LOADED', [m for m in {NOT_BEFORE_PAINT!r} if m in sys.modules], flush=True)\n"
+        "    real_exit(code)\n"
+        "os._exit = exit_now\n"
         "from prioritizer.cli import main\n"
         "sys.exit(main(sys.argv[1:]))\n"
     )

@@ -19,8 +19,7 @@ import linecache
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -29,7 +28,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from prioritizer.domain import InputError
 
+from . import startup
 from .icons import icon
+from .startup import plain_imports
 from .theme import apply_theme, follow_system
 
 if TYPE_CHECKING:
@@ -108,6 +109,7 @@ def run_app(db: str | None, now: datetime | None) -> int:
     try:
         return _run(app, guard, location, now)
     finally:
+        startup.end()  # when the window never painted (a dialog instead)
         guard.release()
 
 
@@ -201,6 +203,7 @@ def _run(app: QApplication, guard: SingleInstance, location: str, now: datetime 
 
             def after_first_paint(latest: QTimer = latest, loader: StorageLoader = loader) -> None:
                 latest.stop()
+                startup.end()  # the import hook back and the collector on, before the worker's imports
                 loader.start()  # once: the paint and the fallback timer may both come
 
             def storage_loaded(
@@ -302,32 +305,6 @@ class StorageLoader(QObject):
 # what the first paint does without: the quick-add parser, today's balance.
 STORAGE_MODULES = ("prioritizer.services", "prioritizer.integrity", "prioritizer.timekeeping", "prioritizer.ui.recovery",
                    "prioritizer.quickadd", "prioritizer.balance")  # fmt: skip
-
-
-@contextmanager
-def plain_imports() -> Iterator[None]:
-    """Imports without PySide6's import hook, and with the cyclic garbage collector paused.
-
-    PySide6 replaces ``builtins.__import__`` with a hook that reads the whole source of
-    every module imported after it (to look for ``from __feature__ import``); the modules
-    opened after the first paint (SQLAlchemy and the storage code, none of them using
-    PySide6 features) take about 0.2 s longer through it. Collections during an import of
-    hundreds of modules walk every Qt wrapper object too. The hook keeps the original as
-    ``builtins.__orig_import__``; without it this changes nothing but the collector.
-    """
-    import builtins
-    import gc
-
-    hooked = builtins.__import__
-    collecting = gc.isenabled()
-    builtins.__import__ = getattr(builtins, "__orig_import__", hooked)
-    gc.disable()
-    try:
-        yield
-    finally:
-        builtins.__import__ = hooked
-        if collecting:
-            gc.enable()
 
 
 def _first_line(exc: BaseException) -> str:

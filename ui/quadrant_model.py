@@ -42,7 +42,8 @@ def sort_key(view: ItemView) -> tuple[float, int, int, float, float, int]:
     due = view.due.timestamp() if view.due is not None else _FAR
     severity = view.severity if view.kind is Kind.ESCALATION and view.severity else 9
     start = view.start.timestamp() if view.start is not None else _FAR
-    return (due, severity, -Importance(view.importance).rank, start, view.created_at.timestamp(), view.id)
+    importance = view.importance if type(view.importance) is Importance else Importance(view.importance)
+    return (due, severity, -importance.rank, start, view.created_at.timestamp(), view.id)
 
 
 def _first(pair: tuple[Any, Any]) -> Any:
@@ -129,7 +130,12 @@ class QuadrantModel(QAbstractListModel):
     def rebuild(self) -> None:
         """Rebuild every row from the store."""
         self.beginResetModel()
-        keyed = sorted(((sort_key(v), v) for v in self.store.views() if self._wants(v)), key=_first)
+        quadrant = self.quadrant
+        mine = [v for v in self.store.views() if v.placement.quadrant is quadrant]  # 4 models x 2,000 items at start
+        if self._filter.active:
+            now, tz = self.now(), self.tz
+            mine = [v for v in mine if self._filter.matches(v, now, tz)]
+        keyed = sorted([(sort_key(v), v) for v in mine], key=_first)
         self._rows = [v for _, v in keyed]
         self._keys = [k for k, _ in keyed]
         self.endResetModel()

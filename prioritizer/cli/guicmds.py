@@ -80,6 +80,12 @@ def open_window(db: str | None, now: datetime | None) -> int:
     """Open the main window on the database."""
     import_core_first()
     try:
+        from prioritizer.ui import startup  # Qt-free: quicker Qt enums, no collector until the paint
+
+        startup.begin()
+        import PySide6.QtCore  # noqa: F401 - its import hook is in place after this, and skipped until the paint
+
+        startup.skip_import_hook()
         from prioritizer.ui.app import run_app
     except ImportError as exc:
         print(f"prioritizer: error: the window needs PySide6 ({exc})", file=sys.stderr)

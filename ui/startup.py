@@ -1,0 +1,141 @@
+"""The road to the first paint, before PySide6 loads: quicker Qt enums, no import hook, no garbage collection.
+
+Imports nothing from Qt: ``prioritizer`` (cli/guicmds.py) calls :func:`begin` before
+it imports PySide6 and the window calls :func:`end` once the matrix has painted
+(ui/app.py). ARCHITECTURE.md ("What keeps the start fast") has the figures.
+
+- **Qt enums.** PySide6 makes a Python ``enum`` class for every enum of a Qt class
+  the first time the class is used: 363 of them (about 7,000 members) before the
+  window's first paint, where a bare window makes 37. Python 3.11 builds a
+  functional-API enum member by member through ``_EnumDict`` and ``_proto_member``;
+  ``enum._simple_enum`` (what the standard library uses for its own enums, such
+  as ``re.RegexFlag``) builds the same class without the per-member checks, two
+  to three times faster. :func:`quick_enum` sends PySide6's calls there
+  (``Base(name, [(member, value), ...], boundary=KEEP)``); any other call, or a
+  Python without ``_simple_enum``, takes the standard path.
+  ``tests/test_startup.py`` holds every enum of QtCore, QtGui and QtWidgets made
+  this way equal to the standard one.
+- **The import hook.** PySide6 replaces ``builtins.__import__`` with a hook that
+  reads the whole source of every module imported after it, to look for
+  ``from __feature__ import``; nothing here uses those features.
+- **The collector.** A start allocates hundreds of thousands of objects that all
+  live on (modules, Qt wrappers, the items); collecting while they are made
+  walks them again and again. ``end`` freezes them (``gc.freeze``) so later
+  collections, during a drag say, do not walk them either.
+"""
+
+from __future__ import annotations
+
+import builtins
+import enum
+import gc
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+_standard_create = enum.EnumType._create_  # type: ignore[attr-defined]  # private, not in the stubs
+_simple_enum = getattr(enum, "_simple_enum", None)
+_state: dict[str, Any] = {}
+
+
+def quick_enum(
+    cls: Any,
+    class_name: str,
+    names: Any,
+    *,
+    module: str | None = None,
+    qualname: str | None = None,
+    type: Any = None,  # noqa: A002 - the name enum's own signature uses
+    start: int = 1,
+    boundary: Any = None,
+) -> Any:
+    """``EnumType._create_`` for PySide6's calls through ``enum._simple_enum``; the standard one for anything else."""
+    if (
+        _simple_enum is None
+        or module is not None
+        or qualname is not None
+        or type is not None
+        or not isinstance(names, list)
+        or not all(_plain_member(pair) for pair in names)
+    ):
+        return _standard_create(
+            cls, class_name, names, module=module, qualname=qualname, type=type, start=start, boundary=boundary
+        )
+    body = dict(names)
+    caller = _caller_module()
+    if len(body) != len(names) or caller is None:  # a name given twice, or no caller: the standard path
+        return _standard_create(cls, class_name, names, boundary=boundary)
+    body["__module__"] = caller
+    made = _simple_enum(cls, boundary=boundary)(builtins.type(class_name, (), body))
+    made.__doc__ = None  # what the standard path leaves (_simple_enum writes "An enumeration.")
+    return made
+
+
+def _plain_member(pair: object) -> bool:
+    """A (name, int) pair whose name the standard path would take as a member, not as a special name."""
+    if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[1], int)):
+        return False
+    name = pair[0]
+    return isinstance(name, str) and name.isidentifier() and not name.startswith("_")
+
+
+def _caller_module() -> str | None:
+    """The ``__module__`` the standard path gives: the module of the code running when the enum is made."""
+    try:
+        return sys._getframe(3).f_globals["__name__"]  # type: ignore[no-any-return]  # <- quick_enum <- EnumType.__call__
+    except (ValueError, KeyError):
+        return None
+
+
+def begin() -> None:
+    """Before PySide6 loads: quick enums on, the collector off until ``end``."""
+    if _state:
+        return
+    _state["collecting"] = gc.isenabled()
+    gc.disable()
+    enum.EnumType._create_ = quick_enum  # type: ignore[attr-defined]
+    _state["began"] = True
+
+
+def skip_import_hook() -> None:
+    """After PySide6 loaded: plain imports until ``end``."""
+    if _state and "hooked" not in _state:
+        _state["hooked"] = builtins.__import__
+        builtins.__import__ = getattr(builtins, "__orig_import__", builtins.__import__)
+
+
+def end() -> None:
+    """The first paint is done: the hook back, what the start made frozen, the collector on again.
+
+    The quick enums stay: enums PySide6 makes later (a dialog's, a chart's) are made
+    the same way, and just as quickly.
+    """
+    if not _state.get("began"):
+        return
+    if "hooked" in _state:
+        builtins.__import__ = _state.pop("hooked")
+    gc.freeze()
+    if _state.pop("collecting"):
+        gc.enable()
+    _state.clear()
+
+
+@contextmanager
+def plain_imports() -> Iterator[None]:
+    """Imports without PySide6's import hook, and with the cyclic garbage collector paused.
+
+    The hook keeps the original as ``builtins.__orig_import__``; without it this changes
+    nothing but the collector. Collections during an import of hundreds of modules walk
+    every Qt wrapper object too.
+    """
+    hooked = builtins.__import__
+    collecting = gc.isenabled()
+    builtins.__import__ = getattr(builtins, "__orig_import__", hooked)
+    gc.disable()
+    try:
+        yield
+    finally:
+        builtins.__import__ = hooked
+        if collecting:
+            gc.enable()
