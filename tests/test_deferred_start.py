@@ -126,6 +126,34 @@ def test_a_window_on_the_snapshot_shows_the_cards_then_records_what_fell_due(qtb
     deferred.close()
 
 
+def test_the_forgotten_timer_question_waits_for_the_service_then_comes_at_the_next_interaction(
+    qtbot: Any, db_path: Path
+) -> None:
+    from prioritizer.ui.forgotten_timer import ForgottenTimerDialog
+    from prioritizer.ui.main_window import MainWindow
+    from PySide6.QtCore import Qt
+
+    svc = Service.open(str(db_path), now=NOW - timedelta(hours=1))
+    svc.start_timer(svc.add(ItemDraft(title="Quarterly plan")).value)
+    svc.close()
+    deferred, opened = _deferred(db_path)
+    window = MainWindow(deferred)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.keyClick(window, Qt.Key.Key_Shift)  # an interaction before the Service: nothing asked, nothing opened
+    assert opened == [] and window.forgotten_timer.dialog is None
+    deferred.materialize()
+    window.service_opened()
+    assert window.forgotten_timer.dialog is None  # an hour: plausible
+    opened[0].clock = lambda: NOW + timedelta(hours=5)
+    qtbot.keyClick(window, Qt.Key.Key_Shift)  # the next interaction asks
+    dialog = window.forgotten_timer.dialog
+    assert isinstance(dialog, ForgottenTimerDialog) and dialog.isVisible()
+    dialog.keep_button.click()
+    deferred.close()
+
+
 # What the first paint must not wait for: storage (SQLAlchemy), charts, reports, calendar
 # import, exports, and the quick-add parser and balance (they load right after the paint).
 NOT_BEFORE_PAINT = (

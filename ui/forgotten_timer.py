@@ -108,6 +108,9 @@ class ForgottenTimerDialog(QDialog):
         self.done(TRIM)
 
 
+_INTERACTIONS = frozenset((QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.WindowActivate))
+
+
 class ForgottenTimerWatcher(QObject):
     """Asks about a forgotten timer at the user's next interaction with the app."""
 
@@ -124,18 +127,20 @@ class ForgottenTimerWatcher(QObject):
 
         The filter is on the whole application, so a closed window's watcher must stop: it
         would otherwise answer another window's activation with a question about its data.
+        It waits for the Service too (a DeferredService: ``MainWindow.service_opened`` turns it
+        on): until then it asks nothing, and every event of the first paint went through it.
         """
         app = QApplication.instance()
         if app is None:
             return
-        if on:
+        if on and self.bus.service.is_open:
             app.installEventFilter(self)
         else:
             app.removeEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: D102, N802
         if (
-            event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.WindowActivate)
+            event.type() in _INTERACTIONS  # every event of the app comes here: the cheap test first
             and self.dialog is None
             and self.bus.service.is_open  # a DeferredService: MainWindow.service_opened asks
         ):

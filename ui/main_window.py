@@ -385,6 +385,8 @@ class MainWindow(QMainWindow):
         """
         self.balance_label.refresh()
         self.schedule_resort(ask_core=True)
+        if self.isVisible():
+            self.forgotten_timer.listen(True)  # it waited for the Service
         self.forgotten_timer.check()  # as the window's activation would have
 
     # ------------------------------------------------------------ live re-sort

@@ -51,33 +51,35 @@ def quick_enum(
     boundary: Any = None,
 ) -> Any:
     """``EnumType._create_`` for PySide6's calls through ``enum._simple_enum``; the standard one for anything else."""
-    if (
-        _simple_enum is None
-        or module is not None
-        or qualname is not None
-        or type is not None
-        or not isinstance(names, list)
-        or not all(_plain_member(pair) for pair in names)
-    ):
+    simple = _simple_enum
+    body = _plain_members(names) if module is None and qualname is None and type is None else None
+    caller = _caller_module() if body is not None else None
+    if simple is None or body is None or caller is None:
         return _standard_create(
             cls, class_name, names, module=module, qualname=qualname, type=type, start=start, boundary=boundary
         )
-    body = dict(names)
-    caller = _caller_module()
-    if len(body) != len(names) or caller is None:  # a name given twice, or no caller: the standard path
-        return _standard_create(cls, class_name, names, boundary=boundary)
-    body["__module__"] = caller
-    made = _simple_enum(cls, boundary=boundary)(builtins.type(class_name, (), body))
+    made = simple(cls, boundary=boundary)(builtins.type(class_name, (), {**body, "__module__": caller}))
     made.__doc__ = None  # what the standard path leaves (_simple_enum writes "An enumeration.")
     return made
 
 
-def _plain_member(pair: object) -> bool:
-    """A (name, int) pair whose name the standard path would take as a member, not as a special name."""
-    if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[1], int)):
-        return False
-    name = pair[0]
-    return isinstance(name, str) and name.isidentifier() and not name.startswith("_")
+def _plain_members(names: object) -> dict[str, int] | None:
+    """``{name: value}`` of a list of (name, int) pairs that the standard path takes as members, else None.
+
+    Names it treats specially (``_sunder_``, ``__dunder__``, private) and a name given twice
+    (its error) are left to it.
+    """
+    if not isinstance(names, list):
+        return None
+    body: dict[str, int] = {}
+    for pair in names:
+        if builtins.type(pair) is not tuple or len(pair) != 2:
+            return None
+        name, value = pair
+        if builtins.type(value) is not int or builtins.type(name) is not str or name[:1] == "_" or name in body:
+            return None
+        body[name] = value
+    return body
 
 
 def _caller_module() -> str | None:
