@@ -8,7 +8,7 @@ import pytest
 from prioritizer.ui.actions import ActionId
 from prioritizer.ui.main_window import MainWindow
 from prioritizer.ui.quadrant_model import MIME_TYPE, IdRole, ItemRole, decode_ids, encode_ids
-from PySide6.QtCore import QItemSelectionModel, QMimeData, QModelIndex, QPointF, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QMimeData, QModelIndex, QObject, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -376,3 +376,39 @@ def test_card_tooltip_shows_an_html_title_as_typed(qtbot, service: Service) -> N
         document.setPlainText(tip)
     shown = document.toPlainText().replace("\u2028", "\n").splitlines()
     assert shown == [title, "Sev 1 escalation."]
+
+
+def _top_card(window: MainWindow, quadrant: Quadrant) -> int:
+    """The row drawn at the top of a quadrant's list (-1: no card drawn there)."""
+    view = window.matrix.views[quadrant]
+    return view.indexAt(view.viewport().rect().topLeft() + QPointF(20, 20).toPoint()).row()
+
+
+def test_long_quadrants_show_their_cards_at_the_first_paint_and_right_after_a_drop(qtbot, service: Service) -> None:  # type: ignore[no-untyped-def]
+    from prioritizer.services import ImportRecord
+
+    plans = [ItemDraft(title=f"Plan {n}", importance=Importance.HIGH, due=NOW + timedelta(days=5 + n % 20)) for n in range(300)]
+    records = [ImportRecord(draft, label=f"r{n}") for n, draft in enumerate(plans)]
+    records += [ImportRecord(ItemDraft(title=f"Someday {n}", importance=Importance.LOW), label=f"s{n}") for n in range(300)]
+    service.import_items(records)
+    window = MainWindow(service)
+    qtbot.addWidget(window)
+    seen: dict[str, list[int]] = {}
+    first_paint = window.matrix.views[Quadrant.SCHEDULE].viewport()
+
+    class Watch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint and "first paint" not in seen:
+                seen["first paint"] = [_top_card(window, q) for q in (Quadrant.SCHEDULE, Quadrant.ELIMINATE)]
+            return False
+
+    watch = Watch()
+    first_paint.installEventFilter(watch)
+    window.show()
+    qtbot.waitUntil(lambda: "first paint" in seen)
+    assert seen["first paint"] == [0, 0]  # 300 cards each: drawn, not an empty list waiting for a batched layout
+    moved = window.matrix.models[Quadrant.SCHEDULE].ids()[0]
+    window.matrix.repainted.connect(lambda: seen.setdefault("after drop", [_top_card(window, Quadrant.ELIMINATE)]))
+    drop_on(window, Quadrant.ELIMINATE, encode_ids([moved]))
+    assert seen["after drop"] == [0]  # the repaint that ends a drop shows the cards
+    assert window.matrix.models[Quadrant.ELIMINATE].row_of(moved) >= 0

@@ -54,10 +54,10 @@ class QuadrantView(QListView):
         self.setObjectName("quadrantView")
         self.setModel(model)
         self.setItemDelegate(CardDelegate(now, tz, self))
+        # Every card has the same height: the layout never asks the delegate per row. It is laid
+        # out in one pass (the default): a batched layout draws no card at all until its last
+        # batch is done, so each quadrant painted empty first, at start and after every drop.
         self.setUniformItemSizes(True)
-        # Lay out long lists in batches: a drop into a quadrant of 500 cards does not wait for all of them.
-        self.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setBatchSize(64)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setDragEnabled(True)
         self.setAcceptDrops(True)
