@@ -5,15 +5,15 @@ it imports PySide6 and the window calls :func:`end` once the matrix has painted
 (ui/app.py). ARCHITECTURE.md ("What keeps the start fast") has the figures.
 
 - **Qt enums.** PySide6 makes a Python ``enum`` class for every enum of a Qt class
-  the first time the class is used: 363 of them (about 7,000 members) before the
+  the first time the class is used: 363 of them before the
   window's first paint, where a bare window makes 37. Python 3.11 builds a
   functional-API enum member by member through ``_EnumDict`` and ``_proto_member``;
   ``enum._simple_enum`` (what the standard library uses for its own enums, such
-  as ``re.RegexFlag``) builds the same class without the per-member checks, two
-  to three times faster. :func:`quick_enum` sends PySide6's calls there
+  as ``re.RegexFlag``) builds the same class without the per-member checks, 1.7 to
+  3 times faster (a 471-member IntEnum: 10.6 ms against 4.2). :func:`quick_enum` sends PySide6's calls there
   (``Base(name, [(member, value), ...], boundary=KEEP)``); any other call, or a
   Python without ``_simple_enum``, takes the standard path.
-  ``tests/test_startup.py`` holds every enum of QtCore, QtGui and QtWidgets made
+  ``tests/test_ui_startup.py`` holds every enum of QtCore, QtGui and QtWidgets made
   this way equal to the standard one.
 - **The import hook.** PySide6 replaces ``builtins.__import__`` with a hook that
   reads the whole source of every module imported after it, to look for
