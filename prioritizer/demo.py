@@ -77,19 +77,7 @@ class _Spec:
 
     def facts(self) -> ItemFacts:
         """What the rules need to place it (never pinned in the past)."""
-        d = self.draft
-        return ItemFacts(
-            kind=d.kind,
-            title=d.title,
-            importance=d.importance,
-            due=d.due,
-            strategic=d.strategic,
-            severity=d.severity,
-            key_customer=d.key_customer,
-            start=d.start,
-            end=d.end,
-            created_at=self.created_at,
-        )
+        return self.draft.facts(self.created_at)
 
 
 @dataclass(order=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from .domain import Changes, Importance, InputError, Kind
+from .domain import Changes, Importance, InputError, ItemFacts, Kind
 
 if TYPE_CHECKING:
     from .quickadd import QuickAdd
@@ -66,6 +66,22 @@ class ItemDraft:
             severity=quick.severity,
             customer=quick.customer,
             key_customer=quick.key_customer,
+        )
+
+
+    def facts(self, created_at: datetime) -> ItemFacts:
+        """What the rules need to place this item, made at ``created_at`` and never pinned."""
+        return ItemFacts(
+            kind=self.kind,
+            title=self.title,
+            importance=self.importance,
+            due=self.due,
+            strategic=self.strategic,
+            severity=self.severity,
+            key_customer=self.key_customer,
+            start=self.start,
+            end=self.end,
+            created_at=created_at,
         )
 
 

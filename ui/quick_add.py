@@ -17,7 +17,7 @@ from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
 from prioritizer import rules
-from prioritizer.domain import Importance, ItemFacts, Kind, Policy, Quadrant
+from prioritizer.domain import Kind, Policy, Quadrant
 from prioritizer.drafts import ItemDraft
 
 from .elided_label import ElidedLabel
@@ -48,19 +48,7 @@ def read_line(text: str, now: datetime, tz: tzinfo | None, default_kind: Kind = 
 
 def landing(parsed: QuickAdd, now: datetime, policy: Policy) -> tuple[Quadrant, tuple[str, ...]]:
     """Where the core's rules would place the item right now, and why."""
-    facts = ItemFacts(
-        kind=parsed.kind,
-        title=parsed.title,
-        importance=parsed.importance or Importance.NORMAL,
-        due=parsed.due,
-        strategic=parsed.strategic,
-        severity=parsed.severity,
-        key_customer=parsed.key_customer,
-        start=parsed.start,
-        end=parsed.end,
-        created_at=now,
-    )
-    placement = rules.place(facts, now, policy)
+    placement = rules.place(ItemDraft.from_quick_add(parsed).facts(now), now, policy)
     return placement.quadrant, placement.reasons
 
 
