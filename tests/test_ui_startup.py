@@ -115,19 +115,18 @@ def test_quick_enum_leaves_every_other_call_to_the_standard_path(names: object) 
 
 
 _LIFECYCLE = r"""
-import builtins, enum, gc
+import builtins, enum, gc, sys
 from prioritizer.ui import startup
-assert gc.isenabled()
-startup.begin()
+assert gc.isenabled() and "PySide6.QtCore" not in sys.modules
+startup.begin()  # loads PySide6, which installs its import hook
+assert "PySide6.QtCore" in sys.modules
 assert not gc.isenabled() and enum.EnumType._create_ is startup.quick_enum
-import PySide6.QtCore
-hook = builtins.__import__
-assert hook is not builtins.__orig_import__  # PySide6's hook is in place
-startup.skip_import_hook()
-assert builtins.__import__ is builtins.__orig_import__
+assert builtins.__import__ is builtins.__orig_import__  # the hook is skipped
 import json  # an import while skipped
 startup.end()
-assert builtins.__import__ is hook and gc.isenabled() and gc.get_freeze_count() > 0
+hook = builtins.__import__
+assert hook is not builtins.__orig_import__  # PySide6's hook is back
+assert gc.isenabled() and gc.get_freeze_count() > 0
 startup.end()  # a second call (the paint and the 5 s fallback) changes nothing
 assert builtins.__import__ is hook and gc.isenabled()
 print("ok")

@@ -1,7 +1,7 @@
 """The road to the first paint, before PySide6 loads: quicker Qt enums, no import hook, no garbage collection.
 
-Imports nothing from Qt: ``prioritizer`` (cli/guicmds.py) calls :func:`begin` before
-it imports PySide6 and the window calls :func:`end` once the matrix has painted
+Imports nothing from Qt until :func:`begin`, which ``prioritizer`` (cli/guicmds.py)
+calls to load PySide6; the window calls :func:`end` once the matrix has painted
 (ui/app.py). ARCHITECTURE.md ("What keeps the start fast") has the figures.
 
 - **Qt enums.** PySide6 makes a Python ``enum`` class for every enum of a Qt class
@@ -31,12 +31,14 @@ import enum
 import gc
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
+
+from prioritizer.fastlist import paused_gc
 
 _standard_create = enum.EnumType._create_  # type: ignore[attr-defined]  # private, not in the stubs
 _simple_enum = getattr(enum, "_simple_enum", None)
-_state: dict[str, Any] = {}
+_started: list[tuple[bool, ExitStack]] = []  # (collector was on, the import hook's skip) from begin to end
 
 
 def quick_enum(
@@ -91,20 +93,23 @@ def _caller_module() -> str | None:
 
 
 def begin() -> None:
-    """Before PySide6 loads: quick enums on, the collector off until ``end``."""
-    if _state:
+    """Load PySide6 the quick way: quick enums on, and the collector and the import hook off until ``end``.
+
+    Raises ImportError (with everything but the enums put back) when PySide6 is missing.
+    """
+    if _started:
         return
-    _state["collecting"] = gc.isenabled()
-    gc.disable()
+    collecting = gc.isenabled()
+    gc.disable()  # before PySide6: its import makes a good part of the start's objects
     enum.EnumType._create_ = quick_enum  # type: ignore[attr-defined]
-    _state["began"] = True
-
-
-def skip_import_hook() -> None:
-    """After PySide6 loaded: plain imports until ``end``."""
-    if _state and "hooked" not in _state:
-        _state["hooked"] = builtins.__import__
-        builtins.__import__ = getattr(builtins, "__orig_import__", builtins.__import__)
+    skipped = ExitStack()
+    _started.append((collecting, skipped))
+    try:
+        import PySide6.QtCore  # noqa: F401 - installs the import hook that plain_imports skips
+    except ImportError:
+        end()
+        raise
+    skipped.enter_context(plain_imports())
 
 
 def end() -> None:
@@ -113,14 +118,13 @@ def end() -> None:
     The quick enums stay: enums PySide6 makes later (a dialog's, a chart's) are made
     the same way, and just as quickly.
     """
-    if not _state.get("began"):
+    if not _started:
         return
-    if "hooked" in _state:
-        builtins.__import__ = _state.pop("hooked")
+    collecting, skipped = _started.pop()
+    skipped.close()
     gc.freeze()
-    if _state.pop("collecting"):
+    if collecting:
         gc.enable()
-    _state.clear()
 
 
 @contextmanager
@@ -132,12 +136,9 @@ def plain_imports() -> Iterator[None]:
     every Qt wrapper object too.
     """
     hooked = builtins.__import__
-    collecting = gc.isenabled()
     builtins.__import__ = getattr(builtins, "__orig_import__", hooked)
-    gc.disable()
     try:
-        yield
+        with paused_gc():
+            yield
     finally:
         builtins.__import__ = hooked
-        if collecting:
-            gc.enable()

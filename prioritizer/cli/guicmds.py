@@ -80,12 +80,9 @@ def open_window(db: str | None, now: datetime | None) -> int:
     """Open the main window on the database."""
     import_core_first()
     try:
-        from prioritizer.ui import startup  # Qt-free: quicker Qt enums, no collector until the paint
+        from prioritizer.ui import startup
 
-        startup.begin()
-        import PySide6.QtCore  # noqa: F401 - its import hook is in place after this, and skipped until the paint
-
-        startup.skip_import_hook()
+        startup.begin()  # PySide6, with quicker Qt enums, no collector and no import hook until the paint
         from prioritizer.ui.app import run_app
     except ImportError as exc:
         print(f"prioritizer: error: the window needs PySide6 ({exc})", file=sys.stderr)
