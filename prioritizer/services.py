@@ -409,9 +409,11 @@ class Service:
             self.refresh()
             return self._ordered_open_ids(check=False)
         ordered: list[tuple[int, Quadrant]] = []
-        for index, ids in rows:
-            if ids:
-                ordered += zip(map(int, ids.split(",")), repeat(_QUADRANT_LIST[index]))
+        with paused_gc():  # 10,000 acyclic pairs would run the collector ~14 times
+            for index, ids in rows:
+                if ids:
+                    # "3,1,2" is a JSON array's inside: its C parser makes the ints twice as fast as int() per piece.
+                    ordered += zip(json.loads(f"[{ids}]"), repeat(_QUADRANT_LIST[index]))
         return ordered
 
     def get(self, item_id: int) -> ItemView:
