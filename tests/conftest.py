@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +17,34 @@ os.environ["TZ"] = "Europe/Berlin"
 from prioritizer.services import Service  # noqa: E402
 
 pytest_plugins = ["tests.ui_helpers"]  # the shared `window` fixture of the window tests
+
+_outcome: dict[str, object] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Remember the outermost run (the only one whose end may end the process)."""
+    _outcome.setdefault("config", config)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Keep the run's exit status for :func:`pytest_unconfigure`."""
+    _outcome["status"] = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """End a run that used Qt without the interpreter's teardown, keeping its exit status.
+
+    PySide6 6.12 can abort in the final collection of Qt wrappers ("Fatal Python error:
+    bool_dealloc: deallocating True or False", exit 134) after every test passed, depending
+    on which tests ran together; a few lines creating widgets and reading properties
+    reproduce it outside the suite. The window itself exits cleanly (checked by closing it).
+    """
+    if config is _outcome.get("config") and "PySide6.QtWidgets" in sys.modules:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(int(_outcome.get("status", 0)))  # type: ignore[call-overload]
+
 
 # Friday 20 November 2026, 09:00 in Berlin.
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
