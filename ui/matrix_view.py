@@ -103,12 +103,13 @@ class MatrixView(QWidget):
             if not rows:
                 continue
             view = self.views[quadrant]
+            cards = view.model()  # the view's pass-through proxy: same rows as the quadrant model
             selection = view.selectionModel()
             selection.clearSelection()
             for r in rows:
-                selection.select(model.index(r, 0), QItemSelectionModel.SelectionFlag.Select)
-            selection.setCurrentIndex(model.index(rows[0], 0), QItemSelectionModel.SelectionFlag.NoUpdate)
-            view.scrollTo(model.index(rows[0], 0))
+                selection.select(cards.index(r, 0), QItemSelectionModel.SelectionFlag.Select)
+            selection.setCurrentIndex(cards.index(rows[0], 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+            view.scrollTo(cards.index(rows[0], 0))
             self._active = quadrant
             return
 
