@@ -341,6 +341,24 @@ def test_live_resort_is_not_lost_when_another_read_refreshed_first(window: MainW
     assert "Renew vendor contract is now urgent" in window.statusBar().currentMessage()
 
 
+
+def test_a_change_sweeps_an_item_that_an_earlier_change_made_fall_due_sooner(
+    window: MainWindow, items: dict[str, int], service: Service
+) -> None:
+    """The store skips looking for due items until the earliest change it holds; an edit that
+    brings a change closer (here 26 h sooner than the vendor contract's) must move that moment."""
+    service.clock = lambda: NOW + timedelta(minutes=5)
+    window.move_items([items["tidy"]], Quadrant.DELEGATE)  # nothing due yet: nothing else moves
+    assert quadrant_of(window, items["plan"]) is Quadrant.SCHEDULE
+    window.bus.run(service.edit, items["plan"], ItemDraft(title="Q1 staffing plan", importance=Importance.HIGH,
+                                                           due=NOW + timedelta(hours=25)))  # fmt: skip
+    assert quadrant_of(window, items["plan"]) is Quadrant.SCHEDULE  # urgent in 1 h, before the vendor's 3 h
+    service.clock = lambda: NOW + timedelta(hours=2)
+    window.move_items([items["tidy"]], Quadrant.ELIMINATE)
+    assert quadrant_of(window, items["plan"]) is Quadrant.DO
+    assert quadrant_of(window, items["vendor"]) is Quadrant.SCHEDULE  # its moment has not come
+
+
 # ----------------------------------------------------------------- incident
 def test_incident_mode_banner_escalations_room_and_summary(window: MainWindow, items: dict[str, int], service: Service) -> None:
     action = window.actions[ActionId.INCIDENT]

@@ -36,6 +36,9 @@ class ItemStore(QObject):
         super().__init__(parent)
         self.bus = bus
         self._views: dict[int, ItemView] = {}
+        # No loaded item's placement changes before this (a lower bound, None when none will):
+        # each change then skips the walk over every open item looking for ones that fell due.
+        self._quiet_until: datetime | None = None
         bus.changed.connect(self.apply)
 
     # ------------------------------------------------------------------ reads
@@ -59,6 +62,7 @@ class ItemStore(QObject):
     def reload(self) -> None:
         """Load every open item again."""
         self._views = {v.id: v for v in self.bus.service.list_items()}
+        self._quiet_until = self.next_change()
         self.reloaded.emit()
 
     def apply(self, changes: Changes) -> None:
@@ -74,7 +78,18 @@ class ItemStore(QObject):
 
     def _due_ids(self) -> set[int]:
         now = self.bus.service.now()
-        return {v.id for v in self._views.values() if v.placement.changes_at is not None and v.placement.changes_at <= now}
+        if self._quiet_until is None or now < self._quiet_until:
+            return set()
+        due = {v.id for v in self._views.values() if v.placement.changes_at is not None and v.placement.changes_at <= now}
+        # Until they are reloaded the due ones keep the bound where it is: the next change looks again.
+        self._quiet_until = now if due else self.next_change()
+        return due
+
+    def _expect(self, view: ItemView) -> None:
+        """Lower the bound for a view just stored."""
+        at = view.placement.changes_at
+        if at is not None and (self._quiet_until is None or at < self._quiet_until):
+            self._quiet_until = at
 
     def _fetch(self, ids: frozenset[int], *, announce: bool) -> list[tuple[ItemView, ItemView]]:
         due = self._due_ids()
@@ -93,6 +108,7 @@ class ItemStore(QObject):
                     gone.append(item_id)
                 continue
             self._views[item_id] = view
+            self._expect(view)
             updated.append(view)
             by_rules = announce or (item_id in due and item_id not in ids)
             if by_rules and before is not None and before.quadrant is not view.quadrant:

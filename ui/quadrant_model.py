@@ -88,6 +88,7 @@ class QuadrantModel(QAbstractListModel):
         self._filter = ItemFilter()
         self.touched = False  # whether the last store update changed any row here
         self._rows: list[ItemView] = []
+        self._ids: list[int] = []  # the rows' ids: list.index finds a row at C speed (a drop asks ~7 times)
         self._keys: list[tuple[float, int, int, float, float, int]] = []
         self.now: Callable[[], datetime] = store.bus.service.now
         self.tz: tzinfo | None = store.bus.service.tz
@@ -111,14 +112,14 @@ class QuadrantModel(QAbstractListModel):
 
     def ids(self) -> list[int]:
         """The ids of the rows, top to bottom."""
-        return [v.id for v in self._rows]
+        return list(self._ids)
 
     def row_of(self, item_id: int) -> int:
         """The row of an item, or -1."""
-        for row, view in enumerate(self._rows):
-            if view.id == item_id:
-                return row
-        return -1
+        try:
+            return self._ids.index(item_id)
+        except ValueError:
+            return -1
 
     def estimated_minutes(self) -> int:
         """The minutes estimated for the rows."""
@@ -138,6 +139,7 @@ class QuadrantModel(QAbstractListModel):
         self.beginResetModel()
         keyed = sorted([(sort_key(v), v) for v in self._mine(self.store.views())], key=_first)
         self._rows = [v for _, v in keyed]
+        self._ids = [v.id for v in self._rows]
         self._keys = [k for k, _ in keyed]
         self.endResetModel()
         self.stats_changed.emit()
@@ -164,6 +166,7 @@ class QuadrantModel(QAbstractListModel):
             at = bisect.bisect_left(self._keys, key)
             self.beginInsertRows(QModelIndex(), at, at)
             self._rows.insert(at, view)
+            self._ids.insert(at, view.id)
             self._keys.insert(at, key)
             self.endInsertRows()
             touched = True
@@ -177,6 +180,7 @@ class QuadrantModel(QAbstractListModel):
             return False
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._rows[row]
+        del self._ids[row]
         del self._keys[row]
         self.endRemoveRows()
         return True
