@@ -73,6 +73,9 @@ _QUADRANT_LIST = list(Quadrant)
 _STATUSES = {s.value: s for s in Status}
 
 
+POLICY_SQL = "SELECT key, value FROM settings WHERE key LIKE 'policy.%'"
+
+
 def _facts(item: Any) -> ItemFacts:
     """Placement facts of an Item or of a row with the same columns (dict lookups: this runs per row)."""
     return ItemFacts(
@@ -217,9 +220,12 @@ class Service:
             return self.policy_in(session)
 
     def policy_in(self, session: Session) -> Policy:
-        """The policy, read inside an existing unit of work."""
-        stored = {k: v for k, v in session.execute(select(Setting.key, Setting.value).where(Setting.key.like("policy.%")))}
-        return policy_from(stored)
+        """The policy, read inside an existing unit of work (what is stored or flushed).
+
+        Plain SQL: every write and every list starts with it, and the ORM select cost
+        several times the read itself (~0.5 ms of a drop's 16).
+        """
+        return policy_from(dict(session.connection().exec_driver_sql(POLICY_SQL).all()))
 
     def set_policy(self, policy: Policy) -> Result[Policy]:
         """Store a new policy and re-place every open item under it."""
