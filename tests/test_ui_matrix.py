@@ -9,7 +9,7 @@ from prioritizer.ui.actions import ActionId
 from prioritizer.ui.main_window import MainWindow
 from prioritizer.ui.quadrant_model import MIME_TYPE, IdRole, ItemRole, decode_ids, encode_ids
 from PySide6.QtCore import QEvent, QItemSelectionModel, QMimeData, QModelIndex, QObject, QPointF, Qt
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtGui import QColor, QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -183,6 +183,26 @@ def test_drag_hover_outlines_the_target_panel(window: MainWindow, items: dict[st
     assert window.matrix.panels[Quadrant.DELEGATE].property("dropTarget") is True
     drop_on(window, Quadrant.DELEGATE, mime)
     assert window.matrix.panels[Quadrant.DELEGATE].property("dropTarget") is False
+
+
+def test_the_drop_outline_is_painted_in_the_highlight_colour_and_goes_away(window: MainWindow, items: dict[str, int]) -> None:
+    panel = window.matrix.panels[Quadrant.DELEGATE]
+    palette = panel.palette()
+
+    def border() -> QColor:
+        return panel.grab().toImage().pixelColor(0, panel.height() // 2)
+
+    def near(a: QColor, b: QColor) -> bool:
+        return abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue()) < 60
+
+    assert near(border(), palette.color(QPalette.ColorRole.Mid))
+    mime = encode_ids([items["plan"]])
+    enter = QDragEnterEvent(QPointF(10, 10), Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(panel.view.viewport(), enter)
+    assert near(border(), palette.color(QPalette.ColorRole.Highlight))
+    assert not near(palette.color(QPalette.ColorRole.Highlight), palette.color(QPalette.ColorRole.Mid))
+    QApplication.sendEvent(panel.view.viewport(), QDragLeaveEvent())
+    assert near(border(), palette.color(QPalette.ColorRole.Mid))
 
 
 # ---------------------------------------------------------- keyboard triage

@@ -9,9 +9,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 
-from PySide6.QtCore import QModelIndex, QRect, QSize, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent, QKeyEvent, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QHBoxLayout, QLabel, QListView, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, QRect, QRectF, QSize, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QRegion,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from prioritizer.domain import Quadrant
 from prioritizer.humanize import minutes_text
@@ -28,6 +48,7 @@ QUADRANT_ICONS = {
     Quadrant.DELEGATE: "q-delegate",
     Quadrant.ELIMINATE: "q-eliminate",
 }
+PANEL_RADIUS = 8.0
 EMPTY_TEXT = {
     Quadrant.DO: "Nothing on fire.\nUrgent, important items land here.",
     Quadrant.SCHEDULE: "Important work with time to plan lands here.\nProtect time for it.",
@@ -177,10 +198,13 @@ class QuadrantPanel(QFrame):
         self.model = model
         self.setObjectName("quadrantPanel")
         self.setProperty("dropTarget", False)
+        # Opaque: the panel paints its rounded corners itself (below), so a repaint inside it (a
+        # card, the count, a scroll bar after a drop) stops here instead of painting the window.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.setAccessibleName(f"{quadrant.label} quadrant")
         self.setAccessibleDescription(quadrant.meaning)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 4)
+        layout.setContentsMargins(9, 9, 9, 5)  # 8, 8, 8, 4 inside the 1-pixel border
         layout.setSpacing(2)
         header = QHBoxLayout()
         header.setSpacing(6)
@@ -214,6 +238,23 @@ class QuadrantPanel(QFrame):
         self.view.drag_hovered.connect(self.set_drop_target)
         self.update_stats()
 
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: D102, N802
+        # The whole rect: the corners show the matrix behind (the window's colour), then the rounded
+        # border, in the highlight colour while items are dragged over it. From the palette, so it
+        # follows light and dark; not a stylesheet rule, which would make the panel transparent.
+        palette = self.palette()
+        window = palette.color(QPalette.ColorRole.Window)
+        hovered = bool(self.property("dropTarget"))
+        width = 2 if hovered else 1
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), window)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight if hovered else QPalette.ColorRole.Mid), width))
+        painter.setBrush(window)
+        half = width / 2
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(half, half, -half, -half), PANEL_RADIUS, PANEL_RADIUS)
+        painter.end()
+
     def update_stats(self) -> None:
         """Show the count and the estimated minutes of the quadrant."""
         count = self.model.rowCount()
@@ -229,6 +270,6 @@ class QuadrantPanel(QFrame):
         if self.property("dropTarget") == on:
             return
         self.setProperty("dropTarget", on)
-        self.style().unpolish(self)
-        self.style().polish(self)
-        self.update()
+        # Only the border changes: repainting the whole panel would repaint its cards too.
+        ring = QRegion(self.rect())
+        self.update(ring.subtracted(QRegion(self.rect().adjusted(3, 3, -3, -3))))
