@@ -1,4 +1,4 @@
-"""Static resources of the window: SVG icons, the stylesheet and the .desktop file.
+"""Static resources of the window: SVG icons and the .desktop file.
 
 Installed as ``prioritizer.resources``; read them with :func:`path` so they work from a
 source checkout and from an installed wheel alike.
@@ -12,5 +12,5 @@ ROOT = Path(__file__).resolve().parent
 
 
 def path(name: str) -> Path:
-    """The file ``name`` inside the resources folder (``icons/pin.svg``, ``style.qss``)."""
+    """The file ``name`` inside the resources folder (``icons/pin.svg``, ``prioritizer.desktop``)."""
     return ROOT / name

@@ -16,7 +16,7 @@ from prioritizer.ui.settings import WindowSettings, config_path
 from prioritizer.ui.time_entries import EntryDialog
 from prioritizer.ui.views import register_view
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QMessageBox
 
@@ -467,7 +467,39 @@ def test_dark_palette_cards_stay_readable(qtbot, service: Service, items: dict[s
         assert background.lightness() < 100
         assert app.palette().color(QPalette.ColorRole.Text).lightness() > 180
     finally:
-        app.setStyleSheet("")
+        app.setPalette(old_palette)
+        app.setStyle(old_style)
+
+
+def test_switching_light_and_dark_live_recolours_outlines_and_muted_text(qtbot, service: Service, items: dict[str, int]) -> None:  # type: ignore[no-untyped-def]  # noqa: E501
+    """No app-wide stylesheet: the panels paint from the palette, muted labels use its placeholder
+    role, and the quick-add line's own stylesheet is read again on the switch."""
+    from prioritizer.ui.theme import apply_theme, dark_palette, light_palette
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    old_palette, old_style = app.palette(), app.style().name()
+
+    def near(a: QColor, b: QColor) -> bool:
+        return abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue()) < 40
+
+    try:
+        apply_theme(app, "light")
+        QApplication.processEvents()  # the palette reaches the widgets through the event loop
+        win = MainWindow(service)
+        qtbot.addWidget(win)
+        win.resize(1280, 800)
+        win.show()
+        line, panel = win.quick_add.line, win.matrix.panels[Quadrant.DO]
+        for scheme, palette in (("light", light_palette()), ("dark", dark_palette()), ("light", light_palette())):
+            apply_theme(app, scheme)
+            QApplication.processEvents()
+            outline = QPalette.ColorRole.Highlight if line.hasFocus() else QPalette.ColorRole.Mid
+            assert near(line.grab().toImage().pixelColor(0, line.height() // 2), palette.color(outline)), scheme
+            assert near(panel.grab().toImage().pixelColor(0, panel.height() // 2), palette.color(QPalette.ColorRole.Mid)), scheme
+            muted = panel.meaning.palette().color(panel.meaning.foregroundRole())
+            assert muted == palette.color(QPalette.ColorRole.PlaceholderText), scheme
+    finally:
         app.setPalette(old_palette)
         app.setStyle(old_style)
 

@@ -338,6 +338,7 @@ class BalanceView(QWidget):
 
         self.behind_title = QLabel("Click a bar to see the items behind it.", body)
         self.behind_title.setObjectName("detailsMuted")
+        self.behind_title.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted
         self.body.addWidget(self.behind_title)
         self.behind_model = ItemsBehindModel(self)
         self.behind = QTableView(body)

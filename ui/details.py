@@ -10,7 +10,7 @@ its fields. The panel scrolls and wraps; titles and notes are always plain text.
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -67,6 +67,7 @@ def _label(text: str = "", *, muted: bool = False, wrap: bool = True) -> QLabel:
     label.setMinimumWidth(40)
     if muted:
         label.setObjectName("detailsMuted")
+        label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
     return label
 
 

@@ -8,7 +8,7 @@ label uses it); :class:`ElidedLabel` is the plain label. The text stays whole in
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 
@@ -36,7 +36,7 @@ class Eliding:
         text = label.fontMetrics().elidedText(label.text().replace("\n", " "), Qt.TextElideMode.ElideRight, rect.width())
         painter = QPainter(label)
         label.style().drawItemText(
-            painter, rect, int(label.alignment()), label.palette(), label.isEnabled(), text, QPalette.ColorRole.WindowText
+            painter, rect, int(label.alignment()), label.palette(), label.isEnabled(), text, label.foregroundRole()
         )
         painter.end()
 

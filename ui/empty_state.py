@@ -25,6 +25,7 @@ class EmptyState(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("emptyState")
+        self.setStyleSheet("QFrame#emptyState { border: 1px dashed palette(mid); border-radius: 8px; }")
         self.setAccessibleName("Getting started")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)

@@ -156,6 +156,11 @@ class IncidentBanner(QFrame):
         super().__init__(parent)
         self.controller = controller
         self.setObjectName("incidentBanner")
+        # White on red in light and dark alike (its own stylesheet: the window has none).
+        self.setStyleSheet(
+            "QFrame#incidentBanner { background: #c62828; border-radius: 6px; }"
+            " QFrame#incidentBanner QLabel { color: white; font-weight: 600; }"
+        )
         self.setAccessibleName("Incident banner")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 6, 8, 6)

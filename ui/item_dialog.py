@@ -152,6 +152,7 @@ class ItemDialog(QDialog):
     def _error_label(self, name: str) -> QLabel:
         label = QLabel()
         label.setObjectName("fieldError")
+        label.setStyleSheet("color: #d32f2f;")
         label.setTextFormat(Qt.TextFormat.PlainText)
         label.setWordWrap(True)
         label.setAccessibleName(f"{name} error")

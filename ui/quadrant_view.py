@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QDragLeaveEvent,
     QDragMoveEvent,
     QDropEvent,
+    QFont,
     QKeyEvent,
     QPainter,
     QPaintEvent,
@@ -215,10 +216,12 @@ class QuadrantPanel(QFrame):
         self.title.setObjectName("quadrantTitle")
         title_font = self.title.font()
         title_font.setPointSizeF(title_font.pointSizeF() * 1.15)
+        title_font.setWeight(QFont.Weight.DemiBold)
         self.title.setFont(title_font)
         self.stats = ElidedLabel("", self)  # shortened with "…" in a narrow window (whole in the tooltip)
         self.stats.elide_minimum = 48
         self.stats.setObjectName("quadrantStats")
+        self.stats.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted
         self.stats.setAccessibleName(f"{quadrant.label} count")
         header.addWidget(badge)
         header.addWidget(self.title)
@@ -226,6 +229,7 @@ class QuadrantPanel(QFrame):
         header.addWidget(self.stats, 0, Qt.AlignmentFlag.AlignRight)
         self.meaning = QLabel(quadrant.meaning, self)
         self.meaning.setObjectName("quadrantMeaning")
+        self.meaning.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted
         self.meaning.setTextFormat(Qt.TextFormat.PlainText)
         self.meaning.setToolTip(quadrant.meaning)
         self.meaning.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
