@@ -146,6 +146,30 @@ def test_cached_placement_behaves_like_a_placement(demo_db: Path) -> None:
             placement.no_such_field  # noqa: B018
 
 
+
+def test_read_view_behaves_like_an_item_view(demo_db: Path) -> None:
+    """Views read from rows make their order sentence on first read; nothing else tells them apart."""
+    import dataclasses
+
+    from prioritizer.domain import ItemView
+
+    service = Service.open(str(demo_db), now=NOW)
+    try:
+        views = service.list_items()
+    finally:
+        service.close()
+    assert all(isinstance(v, fastlist.ReadItemView) for v in views)
+    for view in views[:20]:
+        plain = ItemView(**{f.name: getattr(view, f.name) for f in dataclasses.fields(ItemView)})
+        assert view == plain and plain == view and hash(view) == hash(plain)
+        assert view.order_reason == plain.order_reason
+        copy = pickle.loads(pickle.dumps(view))
+        assert type(copy) is ItemView and copy == view and copy.order_reason == view.order_reason
+        edited = dataclasses.replace(view, title="changed")
+        assert edited != view and edited.order_reason == view.order_reason
+    assert any(v.order_reason for v in views)
+
+
 # ------------------------------------------------------------------ fallbacks
 def test_database_url_falls_back(demo_db: Path) -> None:
     assert fastlist.read_list(f"sqlite:///{demo_db}", NOW, local_tz()) is None
