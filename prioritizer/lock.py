@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import hashlib
 import json
 import os
 import time
@@ -84,6 +83,8 @@ def lock_path_for(location: str) -> Path:
     path = sqlite_path(location)
     if path is not None:
         return path.with_name(path.name + ".lock")
+    import hashlib  # only for a server URL: not on the window's road to the first paint
+
     digest = hashlib.sha256(location.encode("utf-8")).hexdigest()[:16]
     return data_dir() / f"instance-{digest}.lock"
 

@@ -29,7 +29,6 @@ window" instead of raising it; one window per database holds either way.
 from __future__ import annotations
 
 import getpass
-import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,6 +48,8 @@ def server_name(location: str) -> str:
     """The local-socket name for a database: per user and per (absolute) path."""
     path = sqlite_path(location)
     key = str(Path(path).absolute()) if path is not None else location
+    import hashlib  # here: its OpenSSL load (~5 ms) is not on the road to the first paint
+
     digest = hashlib.sha256(f"{getpass.getuser()}\0{key}".encode()).hexdigest()[:20]
     return f"prioritizer-{digest}"
 
@@ -78,11 +79,15 @@ class SingleInstance(QObject):
     def __init__(self, location: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.location = location
-        self.name = server_name(location)
         self.lock = InstanceLock(location)
         self.message = ""
         self._server: QLocalServer | None = None
         self._clients: list[QLocalSocket] = []
+
+    @property
+    def name(self) -> str:
+        """The local-socket name of this database (needed after the first paint, or by a second launch)."""
+        return server_name(self.location)
 
     def claim(self, timeout_ms: int = 2000, *, listen: bool = True) -> bool:
         """True when this process is the first; otherwise ask the first to raise its window.
