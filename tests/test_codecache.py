@@ -1,0 +1,100 @@
+"""The bytecode cache of dataclass methods: the same classes, compiled once, kept only where bytecode is."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from prioritizer import codecache
+
+SOURCE = '''
+from dataclasses import dataclass, field
+
+@dataclass(frozen=True)
+class Point:
+    """A record with every kind of field the package uses."""
+
+    x: int
+    label: str = "origin"
+    tags: list[str] = field(default_factory=list, compare=False)
+    note: str = field(default="", compare=False)
+'''
+
+
+def make_class() -> Any:
+    namespace: dict[str, Any] = {"__name__": __name__}  # dataclasses reads the globals of the module named
+    exec(compile(SOURCE, "<test>", "exec"), namespace)  # noqa: S102 - a fixed text
+    return namespace["Point"]
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache in a file of this test's own."""
+    path = tmp_path / "__pycache__" / "dataclass_methods.cpython-311.pyc"
+    monkeypatch.setattr(codecache, "PATH", str(path))
+    monkeypatch.setattr(codecache, "_codes", {})
+    monkeypatch.setattr(codecache, "_used", set())
+    monkeypatch.setattr(codecache, "_state", {"changed": False})
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    return path
+
+
+def behaviour(cls: Any) -> tuple[Any, ...]:
+    a, b = cls(1, tags=["x"]), cls(1, tags=["y"], note="other")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.x = 2
+    return (a == b, hash(cls(1)) == hash(cls(1)), repr(a), cls(2).label, cls(2).tags is not cls(2).tags,
+            [f.name for f in dataclasses.fields(cls)], dataclasses.replace(a, x=5).x,
+            cls.__init__.__code__.co_code, cls.__eq__.__code__.co_code)  # fmt: skip
+
+
+def test_a_class_made_from_cached_code_is_the_class_made_without(cache: Path) -> None:
+    assert getattr(dataclasses, "exec", None) is codecache._exec  # the package installed it on import
+    first = make_class()  # compiled, and kept
+    assert codecache._state["changed"] and codecache._codes
+    codecache._state["changed"] = False
+    again = make_class()  # from the kept code objects
+    assert not codecache._state["changed"]
+    codecache.uninstall()
+    try:
+        plain = make_class()
+    finally:
+        codecache.install()
+    assert behaviour(first) == behaviour(again) == behaviour(plain)
+
+
+def test_a_later_process_reads_what_one_saved(cache: Path) -> None:
+    make_class()
+    codecache.save()
+    assert cache.is_file()
+    kept = dict(codecache._codes)
+    codecache._codes.clear()
+    codecache._load()
+    assert codecache._codes.keys() == kept.keys()
+    make_class()
+    assert not codecache._state["changed"]  # nothing compiled: every text was in the file
+
+
+def test_nothing_is_written_where_python_writes_no_bytecode(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    make_class()
+    codecache.save()
+    assert not cache.exists()
+
+
+@pytest.mark.parametrize("content", [b"", b"garbage", codecache._HEADER + b"\x00not marshal", b"other header" + b"\x00" * 64])
+def test_an_unreadable_or_foreign_file_is_ignored(cache: Path, content: bytes) -> None:
+    cache.parent.mkdir(parents=True)
+    cache.write_bytes(content)
+    codecache._load()
+    assert codecache._codes == {}
+    first = make_class()
+    assert behaviour(first)[0] is True
+    codecache.save()  # and replaced by a good one
+    codecache._codes.clear()
+    codecache._load()
+    assert codecache._codes
