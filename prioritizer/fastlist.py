@@ -22,6 +22,7 @@ whole ``list`` command):
 from __future__ import annotations
 
 import gc
+import json
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -481,10 +482,12 @@ def read_views(
     include_closed: bool = False,
     *,
     policy: Policy | None = None,
+    ids: Sequence[int] | None = None,
 ) -> list[ItemView]:
     """``Service.list_items``'s views, read on an open sqlite3 connection (sqlite3 and value errors propagate).
 
-    ``read_list`` (the command line) and ``deferred.open_snapshot`` (the window's first paint) both read here.
+    ``read_list`` (the command line), ``deferred.open_snapshot`` (the window's first paint) and
+    ``Service.list_items(ids=...)`` (the window's reload of what a change touched) all read here.
     """
     policy = policy if policy is not None else read_policy(conn)
     where, params = [], {"now": to_micros(now)}
@@ -493,10 +496,13 @@ def read_views(
     if quadrant is not None:
         where.append("items.quadrant = :quadrant")
         params["quadrant"] = quadrant.value  # type: ignore[assignment]
+    if ids is not None:
+        where.append("items.id IN (SELECT value FROM json_each(:ids))")  # one statement text for any number
+        params["ids"] = json.dumps([int(i) for i in ids])  # type: ignore[assignment]
     condition = (" WHERE " + " AND ".join(where)) if where else ""
     order = "" if include_closed else f" ORDER BY {ORDER_BY}"  # as Service.list_items
     with paused_gc():
         rows = conn.execute(LIST_SELECT + condition + order, params).fetchall()
-    ids = "SELECT items.id FROM items" + condition
-    minutes = minutes_from(conn.execute(MINUTES_SQL.format(ids=ids), params))
+    chosen = "SELECT items.id FROM items" + condition
+    minutes = minutes_from(conn.execute(MINUTES_SQL.format(ids=chosen), params))
     return build_views(rows, now, policy, minutes, quadrant)

@@ -48,6 +48,7 @@ from .fastlist import (
     build_views,
     paused_gc,
     policy_from,
+    read_views,
 )
 from .fastlist import QUADRANT_ORDER as QUADRANT_ORDER  # re-exported (bench, older callers)
 from .models import Incident, Item, Setting, TimeEntry, TriageLog, to_micros
@@ -375,6 +376,12 @@ class Service:
         now = self.now()
         with self.read_unit() as session:
             policy = self.policy_in(session)
+            connection = session.connection()
+            if ids is not None and connection.dialect.name == "sqlite":
+                # The window's reload of what a change touched (every drop): the snapshot reader's SQL on
+                # this transaction's connection, 0.7 ms against 2.6 for the ORM statements below.
+                raw = connection.connection.driver_connection
+                return read_views(raw, now, quadrant, include_closed, policy=policy, ids=ids)  # type: ignore[arg-type]
             query = select(*LIST_SELECT_COLUMNS)
             if not include_closed:
                 query = query.where(Item.status == Status.OPEN.value)

@@ -147,6 +147,27 @@ def test_cached_placement_behaves_like_a_placement(demo_db: Path) -> None:
 
 
 
+@pytest.mark.parametrize("hours", [0, 30, -24 * 9])
+def test_views_by_id_are_the_full_lists_views(demo_db: Path, hours: int) -> None:
+    """``list_items(ids=...)`` (the window's reload after a change: the snapshot reader's SQL) gives
+    exactly the views of the full list (the ORM statements), open and closed, at any clock."""
+    service = Service.open(str(demo_db), now=NOW + timedelta(hours=hours))
+    try:
+        full = {v.id: v for v in service.list_items(include_closed=True, refresh=False)}
+        open_only = {v.id for v in service.list_items(refresh=False)}
+        assert full and len(open_only) < len(full)  # the demo has closed items too
+        for item_id, view in full.items():
+            (by_id,) = service.list_items(ids=[item_id], include_closed=True, refresh=False)
+            assert by_id == view and by_id.minutes_spent == view.minutes_spent and by_id.order_reason == view.order_reason
+            assert [v.id for v in service.list_items(ids=[item_id], refresh=False)] == ([item_id] if item_id in open_only else [])
+        some = sorted(full)[::3]
+        assert {v.id for v in service.list_items(ids=some, include_closed=True, refresh=False)} == set(some)
+        assert service.list_items(ids=[], include_closed=True) == []
+        assert service.list_items(ids=[10**9], include_closed=True) == []
+    finally:
+        service.close()
+
+
 def test_read_view_behaves_like_an_item_view(demo_db: Path) -> None:
     """Views read from rows make their order sentence on first read; nothing else tells them apart."""
     import dataclasses
