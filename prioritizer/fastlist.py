@@ -111,12 +111,37 @@ def row_facts(row: Sequence[Any], _epoch: datetime = EPOCH, _td: type[timedelta]
     return facts
 
 
-class CachedPlacement(Placement):
+class _StandsFor:
+    """Equality and hash of a lazily filled subclass: those of the dataclass it stands for.
+
+    ``_plain`` is that dataclass, ``_compared`` the fields its ``__eq__`` compares (read
+    through ``getattr``, so a lazy field is filled first).
+    """
+
+    _plain: type[Any]
+    _compared: tuple[str, ...]
+
+    def _fields(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, f) for f in self._compared)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, self._plain):
+            return self._fields() == tuple(getattr(other, f) for f in self._compared)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+
+class CachedPlacement(_StandsFor, Placement):
     """A placement read from the cache; ``reasons`` is filled by ``rules.place`` when first read.
 
     It equals (and hashes like) the Placement with the same fields; copies and
     pickles are plain Placements.
     """
+
+    _plain = Placement
+    _compared = _PLACEMENT_FIELDS
 
     def __getattr__(self, name: str) -> Any:  # only called for attributes not yet set
         if name != "reasons":
@@ -125,17 +150,6 @@ class CachedPlacement(Placement):
         reasons = rules.placement_fields(row_facts(row), now, policy)[4]
         object.__setattr__(self, "reasons", reasons)
         return reasons
-
-    def _fields(self) -> tuple[Any, ...]:
-        return (self.quadrant, self.urgent, self.important, self.pinned, self.reasons, self.changes_at)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Placement):
-            return self._fields() == tuple(getattr(other, f) for f in _PLACEMENT_FIELDS)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Placement, self._fields())
@@ -156,7 +170,7 @@ class _OrderReason:
         return reason
 
 
-class ReadItemView(ItemView):
+class ReadItemView(_StandsFor, ItemView):
     """An ItemView read from a row; ``order_reason`` is worked out when first read.
 
     Most views are never asked why they sit where they do in their quadrant (the
@@ -165,18 +179,9 @@ class ReadItemView(ItemView):
     pickles are plain ItemViews.
     """
 
+    _plain = ItemView
+    _compared = tuple(f.name for f in fields(ItemView) if f.compare)
     order_reason = _OrderReason()
-
-    def _fields(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, f) for f in _VIEW_COMPARED)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, ItemView):
-            return self._fields() == tuple(getattr(other, f) for f in _VIEW_COMPARED)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_plain_view, (tuple(getattr(self, f) for f in _VIEW_FIELDS),))
@@ -187,7 +192,6 @@ def _plain_view(values: tuple[Any, ...]) -> ItemView:
 
 
 _VIEW_FIELDS = tuple(f.name for f in fields(ItemView))
-_VIEW_COMPARED = tuple(f.name for f in fields(ItemView) if f.compare)
 
 
 def row_view(
