@@ -352,11 +352,11 @@ def column_sql(name: str) -> str:
 
 
 LIST_SELECT = "SELECT " + ", ".join(column_sql(n) for n in LIST_COLUMNS) + " FROM items"
-MINUTES_SQL = (
-    'SELECT time_entries.item_id, sum(coalesce(time_entries."end", :now) - time_entries.start), '
-    'max(CASE WHEN (time_entries."end" IS NULL) THEN 1 ELSE 0 END) FROM time_entries '
-    "WHERE time_entries.item_id IN ({ids}) GROUP BY time_entries.item_id"
-)
+# Minutes spent per item, in two reads: the closed entries summed (an open entry's NULL end adds
+# nothing), then the running ones, which count up to now. One sum(coalesce("end", :now) - start)
+# with a max() for the timer cost a third more on the 33,000 entries of 2,000 open items.
+MINUTES_SQL = 'SELECT item_id, sum("end" - start) FROM time_entries WHERE item_id IN ({ids}) GROUP BY item_id'
+RUNNING_SQL = 'SELECT item_id, start FROM time_entries WHERE "end" IS NULL AND item_id IN ({ids})'
 # Service._refresh_pending in SQL: a placement change due, or an ended meeting not yet counted.
 PENDING_SQL = (
     "SELECT 1 FROM items WHERE status = 'open' AND changes_at <= :now "
@@ -366,9 +366,14 @@ PENDING_SQL = (
 )
 
 
-def minutes_from(rows: Any) -> dict[int, tuple[int, bool]]:
-    """Minutes spent and timer state per item from MINUTES_SQL rows."""
-    return {item_id: (round((micros or 0) / 60_000_000), bool(flag)) for item_id, micros, flag in rows}
+def read_minutes(conn: sqlite3.Connection, ids: str, params: dict[str, Any], now_us: int) -> dict[int, tuple[int, bool]]:
+    """Minutes spent and timer state of the items ``ids`` (SQL selecting item ids) names, as Service._minutes."""
+    spent: dict[int, int | None] = dict(conn.execute(MINUTES_SQL.format(ids=ids), params).fetchall())
+    running = set()
+    for item_id, start in conn.execute(RUNNING_SQL.format(ids=ids), params):
+        spent[item_id] = (spent.get(item_id) or 0) + now_us - start
+        running.add(item_id)
+    return {item_id: (round((micros or 0) / 60_000_000), item_id in running) for item_id, micros in spent.items()}
 
 
 # ------------------------------------------------------------- the read path
@@ -494,7 +499,8 @@ def read_views(
     ``Service.list_items(ids=...)`` (the window's reload of what a change touched) all read here.
     """
     policy = policy if policy is not None else read_policy(conn)
-    where, params = [], {"now": to_micros(now)}
+    now_us = to_micros(now)
+    where, params = [], {"now": now_us}
     if not include_closed:
         where.append("items.status = 'open'")
     if quadrant is not None:
@@ -507,6 +513,5 @@ def read_views(
     order = "" if include_closed else f" ORDER BY {ORDER_BY}"  # as Service.list_items
     with paused_gc():
         rows = conn.execute(LIST_SELECT + condition + order, params).fetchall()
-    chosen = "SELECT items.id FROM items" + condition
-    minutes = minutes_from(conn.execute(MINUTES_SQL.format(ids=chosen), params))
+    minutes = read_minutes(conn, "SELECT items.id FROM items" + condition, params, now_us)
     return build_views(rows, now, policy, minutes, quadrant)

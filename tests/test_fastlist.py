@@ -151,9 +151,15 @@ def test_cached_placement_behaves_like_a_placement(demo_db: Path) -> None:
 def test_views_by_id_are_the_full_lists_views(demo_db: Path, hours: int) -> None:
     """``list_items(ids=...)`` (the window's reload after a change: the snapshot reader's SQL) gives
     exactly the views of the full list (the ORM statements), open and closed, at any clock."""
-    service = Service.open(str(demo_db), now=NOW + timedelta(hours=hours))
+    at = NOW + timedelta(hours=hours)
+    service = Service.open(str(demo_db), now=at)
     try:
+        # A running timer on an item with time already spent: it counts up to the clock.
+        busy = max(service.list_items(), key=lambda v: v.minutes_spent)
+        service.start_timer(busy.id)
+        service.clock = lambda: at + timedelta(minutes=95)
         full = {v.id: v for v in service.list_items(include_closed=True, refresh=False)}
+        assert full[busy.id].timer_running and full[busy.id].minutes_spent == busy.minutes_spent + 95
         open_only = {v.id for v in service.list_items(refresh=False)}
         assert full and len(open_only) < len(full)  # the demo has closed items too
         for item_id, view in full.items():
