@@ -9,6 +9,8 @@ its fields. The panel scrolls and wraps; titles and notes are always plain text.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import (
@@ -32,12 +34,16 @@ from prioritizer.rules import sentence
 
 from .bus import Bus
 from .palette import quadrant_colour, text_colour
-from .time_entries import TimeEntriesWidget
+
+if TYPE_CHECKING:
+    from .time_entries import TimeEntriesWidget
 
 MAX_TABLE_ROWS = 8  # more entries scroll inside the table
 # The entries table's columns (ui.time_entries.EntriesModel). The narrow panel hides Source,
 # and shows Overlaps only while something overlaps.
 START, END, SPENT, QUADRANT, SOURCE, NOTE, OVERLAPS = range(7)
+# What DetailsPanel._build_content makes: asking for any of them before an item was shown makes them.
+_CONTENT = frozenset({"content", "title", "where", "why", "order", "form", "entries", "history"})
 
 
 class _ShortStart(QStyledItemDelegate):
@@ -74,28 +80,63 @@ def _label(text: str = "", *, muted: bool = False, wrap: bool = True) -> QLabel:
 class DetailsPanel(QScrollArea):
     """Shows one item in full; refreshes itself when the bus says it changed."""
 
+    # Made with the first item shown (_build_content).
+    content: QWidget
+    title: QLabel
+    where: QLabel
+    why: QLabel
+    order: QLabel
+    form: QFormLayout
+    entries: TimeEntriesWidget
+    history: QLabel
+
     def __init__(self, bus: Bus, actions: list[QAction], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bus = bus
         self.item_id: int | None = None
+        self._actions = actions
+        self._built = False
         self.setObjectName("details")
         self.setAccessibleName("Item details")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setMinimumWidth(260)
-        body = QWidget(self)
-        self.setWidget(body)
-        layout = QVBoxLayout(body)
+        self._body = QWidget(self)
+        self.setWidget(self._body)
+        layout = QVBoxLayout(self._body)
         layout.setContentsMargins(12, 8, 12, 12)
         layout.setSpacing(8)
         self.empty = _label(
             "Select a card to see all its fields, why it sits in its quadrant, its time and its triage history.", muted=True
         )
         layout.addWidget(self.empty)
-        self.content = QWidget(body)
-        layout.addWidget(self.content)
         layout.addStretch(1)
+        self._reload_soon = QTimer(self)
+        self._reload_soon.setSingleShot(True)
+        self._reload_soon.setInterval(0)
+        self._reload_soon.timeout.connect(self.reload)
+        bus.changed.connect(self._changed)
+
+    def __getattr__(self, name: str) -> object:  # only for attributes not set yet
+        if name in _CONTENT and not self.__dict__.get("_built", True):
+            self._build_content()
+            return getattr(self, name)
+        raise AttributeError(name)
+
+    def _build_content(self) -> None:
+        """The fields, buttons, time entries and history: made when the first item is shown.
+
+        The window starts with nothing selected, so its first paint shows only the hint: making
+        these (and loading the time-entries module) then cost about 12 ms of the start.
+        """
+        from .time_entries import TimeEntriesWidget
+
+        self._built = True
+        self.content = QWidget(self._body)
+        layout = self._body.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(1, self.content)
         box = QVBoxLayout(self.content)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(8)
@@ -108,7 +149,7 @@ class DetailsPanel(QScrollArea):
         self.where = _label()
         buttons = QHBoxLayout()
         buttons.setSpacing(4)
-        for action in actions:
+        for action in self._actions:
             button = QToolButton(self.content)
             button.setDefaultAction(action)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
@@ -121,7 +162,7 @@ class DetailsPanel(QScrollArea):
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.entries = TimeEntriesWidget(bus, self.content)
+        self.entries = TimeEntriesWidget(self.bus, self.content)
         self.entries.setObjectName("detailsTimeEntries")
         self._fit_entries_table()
         self.history = _label()
@@ -138,12 +179,7 @@ class DetailsPanel(QScrollArea):
         box.addWidget(self.entries)
         box.addWidget(self._heading("Triage history"))
         box.addWidget(self.history)
-        self._reload_soon = QTimer(self)
-        self._reload_soon.setSingleShot(True)
-        self._reload_soon.setInterval(0)
-        self._reload_soon.timeout.connect(self.reload)
-        bus.changed.connect(self._changed)
-        self.show_item(None)
+        self.content.setVisible(False)
 
     def _fit_entries_table(self) -> None:
         """Make the entries table fit the narrow panel: short columns, no inner scrolling for a few rows."""
@@ -209,10 +245,12 @@ class DetailsPanel(QScrollArea):
         self.item_id = view.id if view is not None else None
         self._reload_soon.stop()
         self.empty.setVisible(view is None)
-        self.content.setVisible(view is not None)
         if view is None:
-            self.entries.set_item(None)
+            if self._built:
+                self.content.setVisible(False)
+                self.entries.set_item(None)
             return
+        self.content.setVisible(True)
         service = self.bus.service
         now, tz = service.now(), service.tz
         self.title.setText(view.title)
