@@ -38,7 +38,16 @@ Run = Callable[[str, dict[str, Any]], list[Any]]
 
 
 def session_run(session: Session) -> Run:
-    """A runner over a SQLAlchemy session (the Service path)."""
+    """A runner over a SQLAlchemy session (the Service path).
+
+    On SQLite it runs on the session's own DBAPI connection (the same transaction): these
+    texts inline their days, so each is new to SQLAlchemy's statement cache, and its
+    row-by-row fetch cost more than the read (a week's review: hundreds of rows).
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        raw = connection.connection.driver_connection
+        return lambda sql, params: raw.execute(sql, params).fetchall()  # type: ignore[union-attr]
     from sqlalchemy import text
 
     return lambda sql, params: list(session.execute(text(sql), params))

@@ -512,6 +512,13 @@ def _build_review(
     return _with_headlines(review)
 
 
+# Open, planned (Schedule) work that is not itself an escalation: where prevention work would be.
+_PLANNED_SQL = (
+    f"SELECT id, title, customer FROM items WHERE status = '{Status.OPEN.value}' "  # noqa: S608 - our constants
+    f"AND quadrant = '{Quadrant.SCHEDULE.value}' AND kind != '{Kind.ESCALATION.value}' ORDER BY id"
+)
+
+
 def _by_customer(session: Session, rows: Sequence[Any], as_of_us: int, period: str) -> tuple[CustomerEscalations, ...]:
     """Escalation rows (id, customer, severity, key_customer, closed_at micros) grouped per customer."""
     groups: dict[str, list[Any]] = {}
@@ -524,15 +531,8 @@ def _by_customer(session: Session, rows: Sequence[Any], as_of_us: int, period: s
         suggestion = None
         if len(items) >= REPEAT_ESCALATIONS and customer != "(no customer)":
             if planned is None:  # read only when some customer escalated repeatedly
-                planned = session.execute(
-                    select(Item.id, Item.title, Item.customer)
-                    .where(
-                        Item.status == Status.OPEN.value,
-                        Item.quadrant == Quadrant.SCHEDULE.value,
-                        Item.kind != Kind.ESCALATION.value,
-                    )
-                    .order_by(Item.id)
-                ).all()
+                # Plain SQL: hundreds of planned items, and the ORM's per-row work cost more than the read.
+                planned = session.connection().exec_driver_sql(_PLANNED_SQL).all()
             needle = customer.casefold()
             already = next((p for p in planned if (p.customer or "").casefold() == needle or needle in p.title.casefold()), None)
             if already is not None:
