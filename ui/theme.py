@@ -7,7 +7,9 @@ screenshot command does), :func:`apply_theme` sets Fusion with a dark palette.
 There is no application-wide stylesheet: with one, Qt styles every widget through
 its stylesheet engine, which cost about 5 % of the start (ARCHITECTURE.md). The
 widgets take their colours from palette roles (muted text is ``PlaceholderText``)
-and paint their few shapes themselves, so a palette switch reaches them by itself.
+and paint their few shapes themselves, so a palette switch reaches them by itself;
+the few with a look of their own (the quick-add line, the incident banner) carry a
+small stylesheet, which :func:`apply_theme` sets again on a switch.
 """
 
 from __future__ import annotations
