@@ -76,6 +76,31 @@ def test_help_and_unknown_commands_still_list_every_command(capsys: pytest.Captu
     assert "argument --db: expected one argument" in capsys.readouterr().err
 
 
+
+def test_help_is_as_wide_as_the_terminal_says(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """$COLUMNS (or the terminal) sets the help's width, as argparse's own sizing did."""
+    widths = {}
+    for columns in (60, 120):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        with pytest.raises(SystemExit):
+            main(["add", "--help"])
+        widths[columns] = capsys.readouterr().out.splitlines()
+    assert len(widths[60]) > len(widths[120])  # the narrow terminal wraps the help text more
+    assert max(len(line) for line in widths[120]) > 70  # the wide one uses its width
+
+
+def test_a_listing_does_not_import_shutil(db_path: Path) -> None:
+    """argparse would import it (with bz2 and lzma) only to measure the terminal: cli.Formatter does that."""
+    service = Service.open(str(db_path), now=NOW)
+    service.add(ItemDraft(title="Renew vendor contract"))
+    service.close()
+    probe = "import sys\nfrom prioritizer.cli import main\nmain(sys.argv[1:])\nprint('shutil' in sys.modules)\n"
+    argv = ["--db", str(db_path), "--now", NOW.isoformat(), "list"]
+    run = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert "Renew vendor contract" in run.stdout and run.stdout.splitlines()[-1] == "False"
+
+
 def _imports_after(argv: list[str], tmp_path: Path) -> list[str]:
     """The prioritizer.cli modules and big libraries loaded by a command line, in a fresh interpreter.
 
