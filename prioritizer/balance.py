@@ -44,10 +44,11 @@ def session_run(session: Session) -> Run:
     texts inline their days, so each is new to SQLAlchemy's statement cache, and its
     row-by-row fetch cost more than the read (a week's review: hundreds of rows).
     """
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        raw = connection.connection.driver_connection
-        return lambda sql, params: raw.execute(sql, params).fetchall()  # type: ignore[union-attr]
+    from .db import sqlite_connection
+
+    raw = sqlite_connection(session)
+    if raw is not None:
+        return lambda sql, params: raw.execute(sql, params).fetchall()
     from sqlalchemy import text
 
     return lambda sql, params: list(session.execute(text(sql), params))

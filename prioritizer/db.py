@@ -12,11 +12,12 @@ version bump, so a failed step leaves the previous version intact.
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import URL, make_url
@@ -42,6 +43,9 @@ from .location import (
     sqlite_path as sqlite_path,
 )
 from .models import Base, Setting
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 SCHEMA_VERSION = 2
 READ_ONLY = "prioritizer_read_only"  # execution option of read-only units
@@ -143,6 +147,18 @@ def _sqlite_connect_hooks(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN")
         else:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def sqlite_connection(session: Session) -> sqlite3.Connection | None:
+    """The session's own sqlite3 connection (in its transaction), or None for another database.
+
+    For reads whose plain SQL on it costs less than SQLAlchemy's statement and row handling.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return None
+    raw = connection.connection.driver_connection
+    return raw if isinstance(raw, sqlite3.Connection) else None
 
 
 def make_engine(location: str) -> Engine:

@@ -331,9 +331,12 @@ POLICY_PARSERS: dict[str, tuple[str, Any]] = {
 }
 
 
+POLICY_SQL = "SELECT key, value FROM settings WHERE key LIKE 'policy.%'"  # also Service.policy_in's read
+
+
 def read_policy(conn: sqlite3.Connection) -> Policy:
     """The stored policy, read with sqlite3 (the snapshot readers)."""
-    return policy_from(dict(conn.execute("SELECT key, value FROM settings WHERE key LIKE 'policy.%'").fetchall()))
+    return policy_from(dict(conn.execute(POLICY_SQL).fetchall()))
 
 
 def policy_from(stored: dict[str, str]) -> Policy:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from . import rules
 from .clock import local_tz, utcnow
-from .db import READ_ONLY, make_engine, migrate, resolve_location, storage_errors
+from .db import READ_ONLY, make_engine, migrate, resolve_location, sqlite_connection, storage_errors
 from .domain import (
     Actor,
     Changes,
@@ -43,6 +43,7 @@ from .fastlist import (
     KINDS,
     LIST_COLUMNS,
     PENDING_SQL,
+    POLICY_SQL,
     QUADRANTS,
     TIME_COLUMNS,
     build_views,
@@ -72,9 +73,6 @@ T = TypeVar("T")
 
 _QUADRANT_LIST = list(Quadrant)
 _STATUSES = {s.value: s for s in Status}
-
-
-POLICY_SQL = "SELECT key, value FROM settings WHERE key LIKE 'policy.%'"
 
 
 def _facts(item: Any) -> ItemFacts:
@@ -376,12 +374,11 @@ class Service:
         now = self.now()
         with self.read_unit() as session:
             policy = self.policy_in(session)
-            connection = session.connection()
-            if ids is not None and connection.dialect.name == "sqlite":
+            raw = sqlite_connection(session) if ids is not None else None
+            if raw is not None:
                 # The window's reload of what a change touched (every drop): the snapshot reader's SQL on
                 # this transaction's connection, 0.7 ms against 2.6 for the ORM statements below.
-                raw = connection.connection.driver_connection
-                return read_views(raw, now, quadrant, include_closed, policy=policy, ids=ids)  # type: ignore[arg-type]
+                return read_views(raw, now, quadrant, include_closed, policy=policy, ids=ids)
             query = select(*LIST_SELECT_COLUMNS)
             if not include_closed:
                 query = query.where(Item.status == Status.OPEN.value)
