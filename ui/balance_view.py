@@ -60,7 +60,7 @@ from prioritizer.domain import Changes, InputError, Kind, Quadrant
 from prioritizer.humanize import minutes_text
 
 from .bus import Bus
-from .palette import group_colour, kind_colour, quadrant_colour, text_colour
+from .palette import group_colour, kind_colour, mute, quadrant_colour, text_colour
 from .tooltips import plain_tooltip
 from .views import register_view
 
@@ -338,7 +338,7 @@ class BalanceView(QWidget):
 
         self.behind_title = QLabel("Click a bar to see the items behind it.", body)
         self.behind_title.setObjectName("detailsMuted")
-        self.behind_title.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted
+        mute(self.behind_title)
         self.body.addWidget(self.behind_title)
         self.behind_model = ItemsBehindModel(self)
         self.behind = QTableView(body)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QPalette
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -33,7 +33,7 @@ from prioritizer.humanize import countdown, local_stamp, minutes_text
 from prioritizer.rules import sentence
 
 from .bus import Bus
-from .palette import quadrant_colour, text_colour
+from .palette import mute, quadrant_colour, text_colour
 
 if TYPE_CHECKING:
     from .time_entries import TimeEntriesWidget
@@ -73,7 +73,7 @@ def _label(text: str = "", *, muted: bool = False, wrap: bool = True) -> QLabel:
     label.setMinimumWidth(40)
     if muted:
         label.setObjectName("detailsMuted")
-        label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        mute(label)
     return label
 
 

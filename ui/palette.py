@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QWidget
 
 from prioritizer.colours import KIND_COLOURS as EXPORT_KIND_COLOURS
 from prioritizer.colours import QUADRANT_COLOURS as EXPORT_QUADRANT_COLOURS
@@ -53,6 +54,11 @@ KIND_COLOURS: dict[Kind, Shades] = {
     Kind.MEETING: Shades(EXPORT_KIND_COLOURS["meeting"], "#a68ae0"),
     Kind.ESCALATION: Shades(EXPORT_KIND_COLOURS["escalation"], "#cf739c"),
 }
+
+
+def mute(widget: QWidget) -> None:
+    """Draw a label's text in the palette's muted colour (its placeholder-text role), in light and dark."""
+    widget.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
 
 def is_dark() -> bool:

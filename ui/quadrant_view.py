@@ -40,7 +40,7 @@ from prioritizer.humanize import minutes_text
 from .card_delegate import CardDelegate, mix
 from .elided_label import ElidedLabel
 from .icons import icon
-from .palette import quadrant_colour
+from .palette import mute, quadrant_colour
 from .quadrant_model import QuadrantModel, decode_ids
 
 QUADRANT_ICONS = {
@@ -221,7 +221,7 @@ class QuadrantPanel(QFrame):
         self.stats = ElidedLabel("", self)  # shortened with "…" in a narrow window (whole in the tooltip)
         self.stats.elide_minimum = 48
         self.stats.setObjectName("quadrantStats")
-        self.stats.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted
+        mute(self.stats)
         self.stats.setAccessibleName(f"{quadrant.label} count")
         header.addWidget(badge)
         header.addWidget(self.title)
@@ -229,7 +229,7 @@ class QuadrantPanel(QFrame):
         header.addWidget(self.stats, 0, Qt.AlignmentFlag.AlignRight)
         self.meaning = QLabel(quadrant.meaning, self)
         self.meaning.setObjectName("quadrantMeaning")
-        self.meaning.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted
+        mute(self.meaning)
         self.meaning.setTextFormat(Qt.TextFormat.PlainText)
         self.meaning.setToolTip(quadrant.meaning)
         self.meaning.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)

@@ -13,7 +13,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QKeyEvent, QPalette
+from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
 from prioritizer import rules
@@ -22,7 +22,7 @@ from prioritizer.drafts import ItemDraft
 
 from .elided_label import ElidedLabel
 from .icons import icon
-from .palette import quadrant_colour, text_colour
+from .palette import mute, quadrant_colour, text_colour
 
 if TYPE_CHECKING:  # the parser (its patterns compile on import) loads after the first paint (ui/app.py)
     from prioritizer.quickadd import QuickAdd
@@ -104,7 +104,7 @@ class QuickAddBar(QWidget):
         # item lands keeps its quadrant visible and elides its reasons (whole in the tooltip).
         self.preview = QLabel(self)
         self.preview.setObjectName("quickAddPreview")
-        self.preview.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted (red when it cannot be read)
+        mute(self.preview)  # red when the line cannot be read
         self.preview.setTextFormat(Qt.TextFormat.PlainText)
         self.preview.setAccessibleName("Quick add preview")
         self.preview.setWordWrap(True)
