@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -52,6 +52,7 @@ def session_run(session: Session) -> Run:
     from sqlalchemy import text
 
     return lambda sql, params: list(session.execute(text(sql), params))
+
 
 MICROS_PER_MINUTE = 60_000_000
 MAX_RANGE_DAYS = 3700  # about ten years: plenty for a report, bounded for the SQL text
@@ -201,6 +202,12 @@ def longest_span(run: Run, now_us: int) -> int:
     return max(longest, 0)
 
 
+def _reach(run: Run, now: datetime) -> dict[str, int]:
+    """The parameters every span query takes: now, and the longest entry (``longest_span``)."""
+    now_us = to_micros(now)
+    return {"now": now_us, "longest": longest_span(run, now_us)}
+
+
 def _clipped_micros(lo: str, hi: str) -> str:
     """SQL: an entry's (``e``) microseconds inside [lo, hi); a running entry counts up to ``:now``."""
     return (
@@ -214,55 +221,101 @@ def _reaches_into(lo: str, hi: str) -> str:
     return f'e.start >= {lo} - :longest AND e.start < {hi} AND (e."end" > {lo} OR (e."end" IS NULL AND :now > {lo}))'
 
 
-def _span_rows(
-    run: Run, days: Sequence[date], tz: tzinfo, now: datetime, group_by: Iterable[str], *, whole: bool = False
-) -> list[Any]:
-    """Tracked microseconds per day and the requested columns, clipped to each day.
+_QUADRANTS = tuple(q.value for q in Quadrant)
+_KINDS = tuple(k.value for k in Kind)
 
-    ``group_by`` names columns of the ``spans`` CTE: idx, quadrant, kind, item_id, title.
-    ``whole=True`` (review.py speed-up): one window from the first day's start to
-    the last day's end instead of one per day, for totals that are not per day
-    (the days are contiguous, so the sums are the same; a year is one index range
-    scan instead of 365).
+
+def _sums(column: str, keys: Sequence[str], micros: str) -> str:
+    """SQL: one text "a,b,..." of the summed ``micros`` per key of ``column`` (0 for none).
+
+    A correlated subquery returns one value, so a day's four quadrant sums travel
+    as one text; Python splits it (``_split``).
     """
-    now_us = to_micros(now)
-    cols = ", ".join(group_by)
-    if whole and days:
-        values = f"(0, {to_micros(day_bounds(days[0], tz)[0])}, {to_micros(day_bounds(days[-1], tz)[1])})"
-    else:
-        values = _days_values(days, tz)
-    # Days drive the loop (CROSS JOIN keeps that order in SQLite): for each day,
-    # the start index gives the entries that can reach into it. A meeting marked
-    # skipped after it was counted stops counting: its span never happened.
+    return " || ',' || ".join(f"IFNULL(SUM(CASE WHEN {column} = '{key}' THEN {micros} END), 0)" for key in keys)
+
+
+def _split(text: str) -> list[int]:
+    return [int(part) for part in text.split(",")]
+
+
+def _window_rows(run: Run, windows: str, reach: dict[str, int], what: str, source: str, counted: str) -> list[Any]:
+    """(idx, "a,b,...") per window of a VALUES list: ``what`` summed over the entries reaching into it.
+
+    Each window is one correlated subquery over ``ix_entries_start`` with no
+    GROUP BY: grouping the clipped entries by day sorted every one of them (a
+    temporary B-tree), which cost more than reading them. ``counted`` leaves out
+    the span of a meeting marked skipped after it was counted: it never happened.
+    """
     sql = f"""
-        WITH days(idx, lo, hi) AS (VALUES {values}),
-        spans AS (
-            SELECT d.idx AS idx, e.quadrant AS quadrant, i.kind AS kind, e.item_id AS item_id, i.title AS title,
-                   {_clipped_micros("d.lo", "d.hi")} AS micros
-            FROM days AS d
-            CROSS JOIN time_entries AS e
-            JOIN items AS i ON i.id = e.item_id
-            WHERE {_reaches_into("d.lo", "d.hi")}
-              AND NOT (e.source = 'meeting' AND i.skipped)
-        )
-        SELECT {cols}, SUM(micros) AS micros FROM spans WHERE micros > 0 GROUP BY {cols}
+        WITH w(idx, lo, hi) AS (VALUES {windows})
+        SELECT w.idx, (SELECT {what} FROM {source} WHERE {_reaches_into("w.lo", "w.hi")} AND {counted}) FROM w
+    """  # noqa: S608 - the inlined parts are our own numbers and constants
+    return run(sql, reach)
+
+
+def _day_micros(run: Run, days: Sequence[date], tz: tzinfo, reach: dict[str, int]) -> list[list[int]]:
+    """Tracked microseconds per quadrant (in ``Quadrant`` order) of each local day, clipped to the day.
+
+    No join to items: only a meeting's entry looks its item up (is it skipped?).
     """
-    params = {"now": now_us, "longest": longest_span(run, now_us)}
-    return run(sql, params)
+    if not days:
+        return []
+    micros = f"MAX(0, {_clipped_micros('w.lo', 'w.hi')})"
+    rows = _window_rows(
+        run,
+        _days_values(days, tz),
+        reach,
+        _sums("e.quadrant", _QUADRANTS, micros),
+        "time_entries AS e",
+        "NOT (e.source = 'meeting' AND (SELECT skipped FROM items WHERE id = e.item_id))",
+    )
+    result = [[0] * len(_QUADRANTS) for _ in days]
+    for idx, text in rows:
+        result[idx] = _split(text)
+    return result
+
+
+def _kind_micros(run: Run, windows: Sequence[tuple[int, int]], reach: dict[str, int]) -> list[dict[str, int]]:
+    """Tracked microseconds per item kind in each (lo, hi) window of UTC microseconds.
+
+    Entries in a quadrant the balance does not know are left out, as the days leave them out.
+    """
+    if not windows:
+        return []
+    micros = f"MAX(0, {_clipped_micros('w.lo', 'w.hi')})"
+    known = ", ".join(f"'{q}'" for q in _QUADRANTS)
+    rows = _window_rows(
+        run,
+        ", ".join(f"({n}, {lo}, {hi})" for n, (lo, hi) in enumerate(windows)),
+        reach,
+        _sums("i.kind", _KINDS, micros),
+        "time_entries AS e JOIN items AS i ON i.id = e.item_id",
+        f"e.quadrant IN ({known}) AND NOT (e.source = 'meeting' AND i.skipped)",
+    )
+    result = [dict.fromkeys(_KINDS, 0) for _ in windows]
+    for idx, text in rows:
+        result[idx] = dict(zip(_KINDS, _split(text), strict=True))
+    return result
+
+
+def _window_of(days: Sequence[date], tz: tzinfo) -> tuple[int, int]:
+    """The UTC microseconds from the start of the first day to the end of the last."""
+    return to_micros(day_bounds(days[0], tz)[0]), to_micros(day_bounds(days[-1], tz)[1])
 
 
 def _item_rows(
-    run: Run, first: date, last: date, tz: tzinfo, now: datetime, quadrants: Sequence[str] | None, most: int | None
+    run: Run, first: date, last: date, tz: tzinfo, reach: dict[str, int], quadrants: Sequence[str] | None, most: int | None
 ) -> list[Any]:
-    """(item_id, title, microseconds) tracked from the start of ``first`` to the end of ``last``, most first.
+    """(item_id, title, kind, microseconds) tracked from the start of ``first`` to the end of ``last``, most first.
 
-    The same spans as ``_span_rows`` over one window, but summed per item (and per
+    The same clipped spans as the days over one window, but summed per item (and per
     meeting-or-not, for skipped meetings) before the join to items, and ordered and
     cut in SQL: a year's top ten items is one pass over its entries and ten rows.
+    With every item in the balance's quadrants, the kinds give the range's ``by_kind``
+    (``period_time``).
     """
-    now_us = to_micros(now)
     lo, hi = to_micros(day_bounds(first, tz)[0]), to_micros(day_bounds(last, tz)[1])
-    params: dict[str, Any] = {"now": now_us, "lo": lo, "hi": hi, "longest": longest_span(run, now_us)}
+    params: dict[str, Any] = {**reach, "lo": lo, "hi": hi}
     kept = ""
     if quadrants is not None:
         params.update({f"q{n}": q for n, q in enumerate(quadrants)})
@@ -276,7 +329,7 @@ def _item_rows(
             WHERE {_reaches_into(":lo", ":hi")}{kept}
         ),
         per AS (SELECT item_id, meeting, SUM(micros) AS micros FROM clipped WHERE micros > 0 GROUP BY item_id, meeting)
-        SELECT per.item_id, i.title, SUM(per.micros) AS micros
+        SELECT per.item_id, i.title, i.kind, SUM(per.micros) AS micros
         FROM per JOIN items AS i ON i.id = per.item_id
         WHERE NOT (per.meeting AND i.skipped)
         GROUP BY per.item_id, i.title
@@ -289,28 +342,21 @@ def _days_of(start: date, end: date) -> list[date]:
     return [start + timedelta(days=n) for n in range((end - start).days + 1)]
 
 
-def _build(start: date, days: Sequence[date], rows: Iterable[Any], target: float, offset: int = 0) -> Balance:
-    """A Balance from (idx, quadrant, kind, micros) rows; idx counts from ``offset``."""
-    per_day: list[dict[str, float]] = [{q.value: 0.0 for q in Quadrant} for _ in days]
-    by_kind = {k.value: 0.0 for k in Kind}
-    for idx, quadrant, kind, micros in rows:
-        slot = idx - offset
-        if not 0 <= slot < len(days) or quadrant not in per_day[slot]:
-            continue
-        minutes = micros / MICROS_PER_MINUTE
-        per_day[slot][quadrant] += minutes
-        by_kind[kind] = by_kind.get(kind, 0.0) + minutes
-    by_day = [
-        DayBalance(
-            day=day,
-            firefighting_minutes=group_minutes(quads, "firefighting"),
-            proactive_minutes=group_minutes(quads, "proactive"),
-            low_value_minutes=group_minutes(quads, "low_value"),
-            by_quadrant=quads,
+def _build(start: date, days: Sequence[date], day_micros: Sequence[Sequence[int]], kind_micros: dict[str, int], target: float) -> Balance:
+    """A Balance from each day's microseconds per quadrant (``_day_micros``) and the range's per kind."""
+    by_day = []
+    for day, micros in zip(days, day_micros, strict=True):
+        quads = {q: m / MICROS_PER_MINUTE for q, m in zip(_QUADRANTS, micros, strict=True)}
+        by_day.append(
+            DayBalance(
+                day=day,
+                firefighting_minutes=group_minutes(quads, "firefighting"),
+                proactive_minutes=group_minutes(quads, "proactive"),
+                low_value_minutes=group_minutes(quads, "low_value"),
+                by_quadrant=quads,
+            )
         )
-        for day, quads in zip(days, per_day, strict=True)
-    ]
-    by_quadrant = {q.value: sum(d.by_quadrant[q.value] for d in by_day) for q in Quadrant}
+    by_quadrant = {q: sum(d.by_quadrant[q] for d in by_day) for q in _QUADRANTS}
     firefighting = group_minutes(by_quadrant, "firefighting")
     proactive = group_minutes(by_quadrant, "proactive")
     low_value = group_minutes(by_quadrant, "low_value")
@@ -325,8 +371,15 @@ def _build(start: date, days: Sequence[date], rows: Iterable[Any], target: float
         target_share=target,
         by_day=by_day,
         by_quadrant=by_quadrant,
-        by_kind=by_kind,
+        by_kind={k: kind_micros.get(k, 0) / MICROS_PER_MINUTE for k in _KINDS},
     )
+
+
+def _read(run: Run, days: Sequence[date], tz: tzinfo, now: datetime, target: float) -> Balance:
+    """The balance of ``days`` (contiguous local days): the days' sums, then the kinds over their window."""
+    reach = _reach(run, now)
+    (by_kind,) = _kind_micros(run, [_window_of(days, tz)], reach)
+    return _build(days[0], days, _day_micros(run, days, tz, reach), by_kind, target)
 
 
 # ------------------------------------------------------------- public API
@@ -344,8 +397,7 @@ def balance(service: Service, start: date, end: date, *, refresh: bool = True) -
     now = service.now()
     with service.read_unit() as session:  # a read: no write lock
         target = service.policy_in(session).proactive_target
-        rows = _span_rows(session_run(session), days, service.tz, now, ("idx", "quadrant", "kind"))
-    return _build(start, days, rows, target)
+        return _read(session_run(session), days, service.tz, now, target)
 
 
 def read_balance(option: str | None, start: date, end: date, now: datetime, tz: tzinfo) -> Balance | None:
@@ -363,10 +415,34 @@ def read_balance(option: str | None, start: date, end: date, now: datetime, tz: 
             if conn.execute('SELECT 1 FROM time_entries WHERE "end" IS NULL LIMIT 1').fetchone() is not None:
                 return None  # a running timer: the Service path also checks whether it was forgotten
             target = read_policy(conn).proactive_target
-            rows = _span_rows(lambda sql, params: conn.execute(sql, params).fetchall(), days, tz, now, ("idx", "quadrant", "kind"))
+            return _read(lambda sql, params: conn.execute(sql, params).fetchall(), days, tz, now, target)
         except (sqlite3.Error, ValueError):
             return None
-    return _build(start, days, rows, target)
+
+
+def period_time(
+    run: Run, start: date, end: date, tz: tzinfo, now: datetime, target: float, *, days_before: int = 0
+) -> tuple[Balance, list[Balance], list[tuple[int, str, float]]]:
+    """A review's time figures in two queries: the balance of ``start`` to ``end``, the
+    ``days_before`` days before it in weeks of seven, and the minutes per item, most first.
+
+    The days' sums come from one query over all the days; the per-item minutes from one
+    pass over the range, and their kinds give the range's ``by_kind``, so no third pass
+    joins the entries to items. The weeks before carry no ``by_kind`` (a trend shows
+    shares). ``run`` is the caller's read transaction, so the figures agree.
+    """
+    _check_range(start - timedelta(days=days_before), end)
+    days = _days_of(start - timedelta(days=days_before), end)
+    reach = _reach(run, now)
+    day_micros = _day_micros(run, days, tz, reach)
+    items = _item_rows(run, start, end, tz, reach, _QUADRANTS, None)  # the days' quadrants: the same minutes
+    by_kind = dict.fromkeys(_KINDS, 0)
+    for _, _, kind, micros in items:
+        if kind in by_kind:
+            by_kind[kind] += micros
+    weeks = [_build(days[n], days[n : n + 7], day_micros[n : n + 7], {}, target) for n in range(0, days_before, 7)]
+    bal = _build(start, days[days_before:], day_micros[days_before:], by_kind, target)
+    return bal, weeks, [(item_id, title, micros / MICROS_PER_MINUTE) for item_id, title, _, micros in items]
 
 
 def weekly_trend(
@@ -374,8 +450,9 @@ def weekly_trend(
 ) -> list[tuple[date, Balance]]:
     """The balance of each of the ``weeks`` weeks ending with the week holding ``week_of``.
 
-    Oldest first, each as (first day of the week, Balance); one SQL query in all.
-    ``refresh=False`` skips ``Service.refresh`` (the caller just did it).
+    Oldest first, each as (first day of the week, Balance); two SQL queries in all
+    (the days, then the kinds per week). ``refresh=False`` skips ``Service.refresh``
+    (the caller just did it).
     """
     if not 1 <= weeks <= 520:
         raise InputError(f"weeks must be 1 to 520, not {weeks}")
@@ -385,15 +462,15 @@ def weekly_trend(
     if refresh:
         service.refresh()
     now = service.now()
+    tz = service.tz
     with service.read_unit() as session:  # a read: no write lock
         target = service.policy_in(session).proactive_target
-        rows = _span_rows(session_run(session), days, service.tz, now, ("idx", "quadrant", "kind"))
-    by_week: list[list[Any]] = [[] for _ in range(weeks)]
-    for row in rows:
-        by_week[row[0] // 7].append(row)
+        run = session_run(session)
+        reach = _reach(run, now)
+        day_micros = _day_micros(run, days, tz, reach)
+        kinds = _kind_micros(run, [_window_of(days[n : n + 7], tz) for n in range(0, len(days), 7)], reach)
     return [
-        (days[w * 7], _build(days[w * 7], days[w * 7 : w * 7 + 7], by_week[w], target, offset=w * 7))
-        for w in range(weeks)
+        (days[w * 7], _build(days[w * 7], days[w * 7 : w * 7 + 7], day_micros[w * 7 : w * 7 + 7], kinds[w], target)) for w in range(weeks)
     ]
 
 
@@ -428,8 +505,9 @@ def minutes_by_item(
         service.refresh()
     now = service.now()
     with service.read_unit() as session:  # a read: no write lock
-        rows = _item_rows(session_run(session), start, end, service.tz, now, wanted, limit)
-    return [(item_id, title, micros / MICROS_PER_MINUTE) for item_id, title, micros in rows]
+        run = session_run(session)
+        rows = _item_rows(run, start, end, service.tz, _reach(run, now), wanted, limit)
+    return [(item_id, title, micros / MICROS_PER_MINUTE) for item_id, title, _, micros in rows]
 
 
 def items_behind(service: Service, day: date, quadrant_group: str | None) -> list[tuple[int, str, float]]:

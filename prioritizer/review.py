@@ -5,7 +5,7 @@
 * time by quadrant, kind and day, and the proactive share against the target
   and against the four weeks before - all from ``balance`` (one concept, one
   place: this module never sums time entries itself);
-* the ten items that took the most time (``balance.minutes_by_item``);
+* the ten items that took the most time (the minutes per item of ``balance.period_time``);
 * what was done; what carries over (work still open at the end of the week);
 * what **aged into crisis**: a change made by the rules from Schedule to Do
   inside the week - the item waited in Schedule until its deadline entered the
@@ -19,16 +19,16 @@
 the current week is a progress report and a past week reads as it was closed.
 
 ``build_review_range(service, start, end)`` (and ``build_year_review(service,
-year)``) give the same content for any range of days, e.g. a year, in one pass:
-one ``balance`` over the range, one ``minutes_by_item``, and a few SQL queries
-for the lists. Lists that can hold thousands of rows (what carries over, what
+year)``) give the same content for any range of days, e.g. a year: the time
+figures from ``balance.period_time`` (the days, the minutes per item), and a
+few SQL queries for the lists. Lists that can hold thousands of rows (what carries over, what
 is delegated; for a range also done and aged into crisis) show at most
 ``LIST_ROWS`` rows and keep their full count (``Review.carry_over_count`` ...,
 ``section_title``).
 
-Speed: ``Service.refresh`` runs once per review (the balance calls skip it);
-counts and capped lists are computed in SQL from plain columns, never from ORM
-objects.
+Speed: ``Service.refresh`` runs once per review, then everything is read in one
+read transaction (one snapshot) with plain SQL on its own connection; counts and
+capped lists are computed in SQL, never from ORM objects.
 ``review_to_json``, ``review_tables`` and ``review_text`` give the same content to
 the command line and the exports; the window and the PDF draw it.
 """
@@ -40,14 +40,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import BigInteger, and_, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
-from .balance import Balance, balance, minutes_by_item, week_range, weekly_trend
+from .balance import Balance, Run, first_weekday, period_time, session_run, week_range
 from .clock import day_bounds, to_local
 from .domain import Actor, IncidentSummary, Kind, Quadrant, Status
+from .fastlist import from_us, to_micros
 from .humanize import minutes_text
-from .models import Item, TriageLog, from_micros, to_micros
 from .services import Service
 
 __all__ = [
@@ -309,11 +308,13 @@ def build_review(service: Service, week_of: date, *, rows: int | None = LIST_ROW
     ``None`` lists everything. Done and aged-into-crisis are listed in full.
     """
     first, last = week_range(week_of)
-    service.refresh()  # once: the balance calls below skip it
-    trend_rows = weekly_trend(service, week_of, weeks=PREVIOUS_WEEKS + 1, refresh=False)
-    bal = trend_rows[-1][1]
-    trend = tuple(_week_share(week, b) for week, b in trend_rows)
-    return _build_review(service, first, last, bal, trend, "week", rows, None)
+    service.refresh()  # once, before the read: counts ended meetings
+    with service.read_unit() as session:  # one read transaction: every figure from the same snapshot
+        run = session_run(session)
+        target = service.policy_in(session).proactive_target
+        bal, weeks, per_item = period_time(run, first, last, service.tz, service.now(), target, days_before=7 * PREVIOUS_WEEKS)
+        trend = tuple(_week_share(b.start, b) for b in (*weeks, bal))
+        return _build_review(service, session, run, first, last, bal, trend, per_item, "week", rows, None)
 
 
 def build_review_range(service: Service, start: date, end: date, *, rows: int | None = LIST_ROWS) -> Review:
@@ -324,9 +325,13 @@ def build_review_range(service: Service, start: date, end: date, *, rows: int | 
     (weeks cut at the range's ends). ``rows`` caps every item list (done, carries
     over, aged into crisis, delegated); the full counts are kept in the review.
     """
-    service.refresh()  # once: the balance calls below skip it
-    bal = balance(service, start, end, refresh=False)
-    return _build_review(service, start, end, bal, _range_trend(bal), _period_of(start, end), rows, rows)
+    service.refresh()  # once, before the read: counts ended meetings
+    with service.read_unit() as session:  # one read transaction: every figure from the same snapshot
+        run = session_run(session)
+        target = service.policy_in(session).proactive_target
+        bal, _, per_item = period_time(run, start, end, service.tz, service.now(), target)
+        period = _period_of(start, end)
+        return _build_review(service, session, run, start, end, bal, _range_trend(bal), per_item, period, rows, rows)
 
 
 def build_year_review(service: Service, year: int, *, rows: int | None = LIST_ROWS) -> Review:
@@ -342,9 +347,10 @@ def _period_of(start: date, end: date) -> str:
 
 def _range_trend(bal: Balance) -> tuple[WeekShare, ...]:
     """The proactive share of each (local) week of a balance's range, from its per-day figures."""
+    first = first_weekday()
     weeks: dict[date, list[float]] = {}
     for day in bal.by_day:
-        begin = max(week_range(day.day)[0], bal.start)
+        begin = max(week_range(day.day, first)[0], bal.start)
         slot = weeks.setdefault(begin, [0.0, 0.0])
         slot[0] += day.total_minutes
         slot[1] += day.proactive_minutes
@@ -353,136 +359,114 @@ def _range_trend(bal: Balance) -> tuple[WeekShare, ...]:
     )
 
 
-# Placement order of the carry-over list, in SQL: quadrant, dated first by due, then id.
-_QUADRANT_ORDER_SQL = case({q.value: i for q, i in QUADRANT_RANK.items()}, value=Item.quadrant, else_=len(QUADRANT_RANK))
-_US = BigInteger  # instants read as raw microseconds where only a few rows become datetimes
+# The review's reads, in plain SQL on the read transaction's own connection: the ORM's
+# statement building cost more than these reads (a week's review: 8 statements). The
+# constants inlined are our own enum values; instants are UTC microseconds, as stored.
+_OPEN_THEN = (
+    "created_at < :as_of AND (closed_at IS NULL OR closed_at >= :as_of) "
+    f"AND status != '{Status.DROPPED.value}' AND kind != '{Kind.MEETING.value}'"
+)
+_DONE_SQL = (
+    "SELECT id, title, kind, quadrant, closed_at FROM items "  # noqa: S608 - our constants
+    f"WHERE status = '{Status.DONE.value}' AND closed_at >= :start AND closed_at < :end ORDER BY closed_at, id"
+)
+_DELEGATED = "(delegated_to IS NOT NULL AND delegated_to != '')"
+_AGE_DAYS = f"((:as_of - created_at) / {DAY_US})"  # whole days (created before :as_of, so truncation is floor)
+# One scan counts what carries over, what of it is delegated, and how much of that is stale.
+_OPEN_COUNTS_SQL = (
+    f"SELECT count(*), IFNULL(SUM({_DELEGATED}), 0), IFNULL(SUM({_DELEGATED} AND {_AGE_DAYS} >= {STALE_DELEGATION_DAYS}), 0) "
+    f"FROM items WHERE {_OPEN_THEN}"  # noqa: S608 - our constants
+)
+_OPEN_COLUMNS = "id, title, kind, quadrant, due, delegated_to, created_at"
+_QUADRANT_ORDER = (
+    "CASE quadrant " + " ".join(f"WHEN '{q.value}' THEN {n}" for q, n in QUADRANT_RANK.items()) + f" ELSE {len(QUADRANT_RANK)} END"
+)
+# What carries over, in placement order: quadrant, dated first by due, then id (a LIMIT of -1 is none).
+_CARRY_SQL = (
+    f"SELECT {_OPEN_COLUMNS} FROM items WHERE {_OPEN_THEN} "  # noqa: S608 - our constants
+    f"ORDER BY {_QUADRANT_ORDER}, due IS NULL, due, id LIMIT :most"
+)
+# Delegated and still open, oldest first (in whole days, as listed), then by id.
+_DELEGATED_SQL = (
+    f"SELECT {_OPEN_COLUMNS} FROM items WHERE {_OPEN_THEN} AND {_DELEGATED} "  # noqa: S608 - our constants
+    f"ORDER BY {_AGE_DAYS} DESC, id LIMIT :most"
+)
+# Aged into crisis: the rules moved it from Schedule to Do inside the period (first time each).
+_AGED_SQL = f"""
+    SELECT f.item_id, f.at, i.title, i.kind, i.due, i.status
+    FROM (
+        SELECT item_id, MIN(at) AS at, MIN(id) AS log_id FROM triage_log
+        WHERE at >= :start AND at < :end AND actor = '{Actor.RULES.value}'
+          AND from_quadrant = '{Quadrant.SCHEDULE.value}' AND to_quadrant = '{Quadrant.DO.value}'
+        GROUP BY item_id
+    ) AS f JOIN items AS i ON i.id = f.item_id
+    ORDER BY f.at, f.log_id
+"""  # noqa: S608 - our constants
+_ESCALATIONS_SQL = (
+    "SELECT id, customer, severity, key_customer, closed_at FROM items "  # noqa: S608 - our constants
+    f"WHERE kind = '{Kind.ESCALATION.value}' AND created_at >= :start AND created_at < :end ORDER BY created_at, id"
+)
 
 
 def _build_review(
     service: Service,
+    session: Session,
+    run: Run,
     first: date,
     last: date,
     bal: Balance,
     trend: tuple[WeekShare, ...],
+    per_item: list[tuple[int, str, float]],
     period: str,
     open_rows: int | None,
     period_rows: int | None,
 ) -> Review:
-    """Everything but the time figures, in a handful of SQL queries over one read transaction.
+    """Everything but the time figures, in a few plain SQL reads on the caller's read transaction.
 
     ``open_rows`` caps the backlog lists (carry over, delegated), ``period_rows``
     the lists of the period (done, aged into crisis); None lists everything.
+    Counted and capped in SQL: a busy backlog holds thousands of open items, and
+    fetching them all cost more than three scans.
     """
     tz = service.tz
     start = day_bounds(first, tz)[0]
     end = day_bounds(last, tz)[1]
-    per_item = minutes_by_item(service, first, last, refresh=False)
     minutes_of = {item_id: minutes for item_id, _, minutes in per_item}
     now = service.now()
     as_of = min(now, end)
     as_of_us = to_micros(as_of)
-    with service.read_unit() as session:
-        # Done in the period: in full by closing time, or (capped) the ones that took the most time.
-        closed_us = type_coerce(Item.closed_at, _US)
-        done_where = (Item.status == Status.DONE.value, Item.closed_at >= start, Item.closed_at < end)
-        if period_rows is None:
-            done_ids = None
-            done_total = None
-        else:
-            keys = list(session.execute(select(Item.id, closed_us).where(*done_where)))
-            done_total = len(keys)
-            keys.sort(key=lambda r: (-minutes_of.get(r[0], 0.0), r[1], r[0]))
-            done_ids = [r[0] for r in keys[:period_rows]]
-        done_query = select(Item.id, Item.title, Item.kind, Item.quadrant, Item.closed_at).where(*done_where)
-        if done_ids is not None:
-            done_query = done_query.where(Item.id.in_(done_ids))
-        done = tuple(
-            DoneItem(i, t, Kind(k), Quadrant(q), c, minutes_of.get(i, 0.0))
-            for i, t, k, q, c in session.execute(done_query.order_by(Item.closed_at, Item.id))
-            if c is not None
-        )
-        if done_total is None:
-            done_total = len(done)
+    span = {"start": to_micros(start), "end": to_micros(end)}
 
-        # Open at the end of the period: created before it ended, not closed by then; meetings aside.
-        created_us = type_coerce(Item.created_at, _US)
-        open_then = (
-            created_us < as_of_us,
-            or_(Item.closed_at.is_(None), closed_us >= as_of_us),
-            Item.status != Status.DROPPED.value,
-            Item.kind != Kind.MEETING.value,
-        )
-        # One scan counts what carries over, what of it is delegated, and how much of that is stale.
-        age_days = (as_of_us - created_us) // DAY_US  # whole days in SQL (floor division), as _days
-        is_delegated = and_(Item.delegated_to.is_not(None), Item.delegated_to != "")
-        carry_total, delegated_total, stale = session.execute(
-            select(
-                func.count(),
-                func.coalesce(func.sum(case((is_delegated, 1), else_=0)), 0),
-                func.coalesce(func.sum(case((and_(is_delegated, age_days >= STALE_DELEGATION_DAYS), 1), else_=0)), 0),
-            ).where(*open_then)
-        ).one()
-        carry_query = (
-            select(Item.id, Item.title, Item.kind, Item.quadrant, Item.due, Item.delegated_to, Item.created_at)
-            .where(*open_then)
-            .order_by(_QUADRANT_ORDER_SQL, Item.due.is_(None), type_coerce(Item.due, _US), Item.id)
-        )
-        if open_rows is not None:
-            carry_query = carry_query.limit(open_rows)
-        carry = tuple(
-            CarryItem(i, t, Kind(k), Quadrant(q), due, who, _days(as_of - created))
-            for i, t, k, q, due, who, created in session.execute(carry_query)
-        )
+    # Done in the period: in full by closing time, or (capped) the ones that took the most time.
+    done_rows = run(_DONE_SQL, span)
+    done_total = len(done_rows)
+    if period_rows is not None and done_total > period_rows:
+        kept = set(sorted(done_rows, key=lambda r: (-minutes_of.get(r[0], 0.0), r[4], r[0]))[:period_rows])
+        done_rows = [r for r in done_rows if r in kept]
+    done = tuple(DoneItem(i, t, Kind(k), Quadrant(q), _at(c), minutes_of.get(i, 0.0)) for i, t, k, q, c in done_rows)
 
-        # Delegated and still open, oldest first; stale ones counted for the headline.
-        delegated_where = (*open_then, is_delegated)
-        delegated_query = (
-            select(Item.id, Item.title, Item.delegated_to, Item.created_at, Item.quadrant, Item.due)
-            .where(*delegated_where)
-            .order_by(age_days.desc(), Item.id)
-        )
-        if open_rows is not None:
-            delegated_query = delegated_query.limit(open_rows)
-        delegated = tuple(
-            DelegatedItem(i, t, who or "", created, _days(as_of - created), Quadrant(q), due)
-            for i, t, who, created, q, due in session.execute(delegated_query)
-        )
+    # Open at the end of the period: what carries over, what of it is delegated, how much of that is stale.
+    open_then = {"as_of": as_of_us, "most": -1 if open_rows is None else open_rows}
+    ((carry_total, delegated_total, stale),) = run(_OPEN_COUNTS_SQL, open_then)
+    carry = tuple(
+        CarryItem(i, t, Kind(k), Quadrant(q), from_us(due), who, (as_of_us - created) // DAY_US)
+        for i, t, k, q, due, who, created in run(_CARRY_SQL, open_then)
+    )
+    delegated = tuple(
+        DelegatedItem(i, t, who or "", _at(created), (as_of_us - created) // DAY_US, Quadrant(q), from_us(due))
+        for i, t, _, q, due, who, created in run(_DELEGATED_SQL, open_then)
+    )
 
-        # Aged into crisis: the rules moved it from Schedule to Do inside the period (first time each).
-        aged_where = (
-            TriageLog.at >= start,
-            TriageLog.at < end,
-            TriageLog.actor == Actor.RULES.value,
-            TriageLog.from_quadrant == Quadrant.SCHEDULE.value,
-            TriageLog.to_quadrant == Quadrant.DO.value,
-        )
-        at_us = type_coerce(TriageLog.at, _US)
-        firsts = (
-            select(TriageLog.item_id.label("item_id"), func.min(at_us).label("at"), func.min(TriageLog.id).label("log_id"))
-            .where(*aged_where)
-            .group_by(TriageLog.item_id)
-            .subquery()
-        )
-        aged_total = session.scalar(select(func.count()).select_from(firsts)) or 0
-        aged_query = (
-            select(firsts.c.item_id, firsts.c.at, Item.title, Item.kind, Item.due, Item.status)
-            .join(Item, Item.id == firsts.c.item_id)
-            .order_by(firsts.c.at, firsts.c.log_id)
-        )
-        if period_rows is not None and aged_total > period_rows:
-            aged_query = aged_query.offset(aged_total - period_rows)  # the latest ones
-        aged = tuple(
-            AgedItem(item_id, title, Kind(kind), from_micros(at), due, Status(status))
-            for item_id, at, title, kind, due, status in session.execute(aged_query)
-        )
+    aged_rows = run(_AGED_SQL, span)
+    aged_total = len(aged_rows)
+    if period_rows is not None:
+        aged_rows = aged_rows[max(0, aged_total - period_rows) :]  # the latest ones
+    aged = tuple(
+        AgedItem(item_id, title, Kind(kind), _at(at), from_us(due), Status(status)) for item_id, at, title, kind, due, status in aged_rows
+    )
 
-        escalation_rows = session.execute(
-            select(Item.id, Item.customer, Item.severity, Item.key_customer, closed_us)
-            .where(Item.kind == Kind.ESCALATION.value, Item.created_at >= start, Item.created_at < end)
-            .order_by(Item.created_at, Item.id)
-        ).all()
-        escalations = _by_customer(session, escalation_rows, as_of_us, period)
-    incidents = tuple(service.incidents(start, end))
+    escalations = _by_customer(run, run(_ESCALATIONS_SQL, span), as_of_us, period)
+    incidents = tuple(service.incidents_in(session, start, end))
     review = Review(
         week_start=first,
         week_end=last,
@@ -512,6 +496,13 @@ def _build_review(
     return _with_headlines(review)
 
 
+def _at(micros: int) -> datetime:
+    """A stored instant that is never empty, as an aware UTC datetime."""
+    value = from_us(micros)
+    assert value is not None
+    return value
+
+
 # Open, planned (Schedule) work that is not itself an escalation: where prevention work would be.
 _PLANNED_SQL = (
     f"SELECT id, title, customer FROM items WHERE status = '{Status.OPEN.value}' "  # noqa: S608 - our constants
@@ -519,7 +510,7 @@ _PLANNED_SQL = (
 )
 
 
-def _by_customer(session: Session, rows: Sequence[Any], as_of_us: int, period: str) -> tuple[CustomerEscalations, ...]:
+def _by_customer(run: Run, rows: Sequence[Any], as_of_us: int, period: str) -> tuple[CustomerEscalations, ...]:
     """Escalation rows (id, customer, severity, key_customer, closed_at micros) grouped per customer."""
     groups: dict[str, list[Any]] = {}
     for row in rows:
@@ -531,12 +522,14 @@ def _by_customer(session: Session, rows: Sequence[Any], as_of_us: int, period: s
         suggestion = None
         if len(items) >= REPEAT_ESCALATIONS and customer != "(no customer)":
             if planned is None:  # read only when some customer escalated repeatedly
-                # Plain SQL: hundreds of planned items, and the ORM's per-row work cost more than the read.
-                planned = session.connection().exec_driver_sql(_PLANNED_SQL).all()
+                planned = run(_PLANNED_SQL, {})
             needle = customer.casefold()
-            already = next((p for p in planned if (p.customer or "").casefold() == needle or needle in p.title.casefold()), None)
+            already = next(
+                ((pid, title) for pid, title, who in planned if (who or "").casefold() == needle or needle in title.casefold()),
+                None,
+            )
             if already is not None:
-                suggestion = f"{len(items)} escalations this {period}; prevention work is planned: #{already.id} {already.title}"
+                suggestion = f"{len(items)} escalations this {period}; prevention work is planned: #{already[0]} {already[1]}"
             else:
                 suggestion = (
                     f"{len(items)} escalations this {period}: schedule prevention work with {customer} "

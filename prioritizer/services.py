@@ -790,20 +790,25 @@ class Service:
     def incidents(self, start: datetime, end: datetime) -> list[IncidentSummary]:
         """Incidents that started in [start, end), oldest first."""
         with self.read_unit() as session:
-            rows = session.scalars(
-                select(Incident).where(Incident.started_at >= start, Incident.started_at < end).order_by(Incident.started_at)
+            return self.incidents_in(session, start, end)
+
+    @staticmethod
+    def incidents_in(session: Session, start: datetime, end: datetime) -> list[IncidentSummary]:
+        """``incidents`` read inside an existing unit of work (the review reads everything in one)."""
+        rows = session.scalars(
+            select(Incident).where(Incident.started_at >= start, Incident.started_at < end).order_by(Incident.started_at)
+        )
+        return [
+            IncidentSummary(
+                id=r.id,
+                started_at=r.started_at,
+                ended_at=r.ended_at,
+                title=r.title,
+                captured=tuple(json.loads(r.captured_ids)),
+                moved=tuple(json.loads(r.moved_ids)),
+                delegated=tuple(json.loads(r.delegated_ids)),
+                done=tuple(json.loads(r.done_ids)),
+                minutes_logged=r.minutes_logged,
             )
-            return [
-                IncidentSummary(
-                    id=r.id,
-                    started_at=r.started_at,
-                    ended_at=r.ended_at,
-                    title=r.title,
-                    captured=tuple(json.loads(r.captured_ids)),
-                    moved=tuple(json.loads(r.moved_ids)),
-                    delegated=tuple(json.loads(r.delegated_ids)),
-                    done=tuple(json.loads(r.done_ids)),
-                    minutes_logged=r.minutes_logged,
-                )
-                for r in rows
-            ]
+            for r in rows
+        ]

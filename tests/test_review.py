@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -183,3 +184,37 @@ def test_a_range_review_matches_the_weekly_one_and_caps_long_lists(service: Serv
     assert year.total_minutes == pytest.approx(60 + 120 + 345)
     assert year.done_count == 1 and year.aged_count == 2
     assert "AGED INTO CRISIS (2)" in review_text(year) and review_text(year).startswith("Year review - Year 2026")
+
+
+def test_the_reviews_time_figures_are_the_balances_on_awkward_entries(service: Service, week: dict[str, int]) -> None:
+    """The review reads its kinds from the per-item minutes, the balance from the entries: the same figures.
+
+    Awkward on purpose: an entry over midnight into the week and one out of it, a meeting
+    skipped after it counted, a running timer, a day of the autumn clock change in range.
+    """
+    from prioritizer.balance import balance, minutes_by_item, weekly_trend
+    from prioritizer.review import build_review_range
+
+    at(service, local(20, 9))
+    service.log_time(week["f"], local(15, 23), local(16, 1, 30))  # 60 min before the week, 90 inside
+    service.log_time(week["a"], local(22, 23), local(23, 2))  # 60 inside, 120 after
+    service.log_time(week["c"], datetime(2026, 10, 25, 1, 30, tzinfo=BERLIN), datetime(2026, 10, 25, 4, tzinfo=BERLIN))
+    skipped = service.add(ItemDraft(title="Stand-up", kind=Kind.MEETING, start=local(19, 9), end=local(19, 9, 30))).value
+    assert balance(service, date(2026, 11, 19), date(2026, 11, 19)).by_kind["meeting"] == 30  # counted once ended
+    service.edit(skipped, replace(service.draft_of(skipped), skipped=True))
+    service.start_timer(week["e"])
+    at(service, local(20, 9, 40))  # 40 minutes on the running timer
+
+    review = build_review(service, date(2026, 11, 18))
+    bal = balance(service, date(2026, 11, 16), date(2026, 11, 22))
+    assert review.balance.by_kind == pytest.approx(bal.by_kind)
+    assert bal.by_kind["meeting"] == 60 and bal.by_kind["task"] == 120 + 30 + 45 + 90 + 60 + 40
+    assert [d.by_quadrant for d in review.balance.by_day] == [pytest.approx(d.by_quadrant) for d in bal.by_day]
+    trend = weekly_trend(service, date(2026, 11, 18), 5)
+    assert [w.proactive_share for w in review.trend] == [b.proactive_share if b.total_minutes else None for _, b in trend]
+    assert [(t.id, t.title, t.minutes) for t in review.top_items] == minutes_by_item(service, date(2026, 11, 16), date(2026, 11, 22), 10)
+
+    ranged = build_review_range(service, date(2026, 10, 1), date(2026, 11, 30))
+    whole = balance(service, date(2026, 10, 1), date(2026, 11, 30))
+    assert ranged.balance.by_kind == pytest.approx(whole.by_kind) and ranged.total_minutes == pytest.approx(whole.total_minutes)
+    assert [d.by_quadrant for d in ranged.balance.by_day] == [pytest.approx(d.by_quadrant) for d in whole.by_day]
