@@ -173,17 +173,9 @@ def _check_range(start: date, end: date) -> None:
         raise InputError(f"a range of {(end - start).days + 1} days is too long; the limit is {MAX_RANGE_DAYS} days")
 
 
-def _days_values(days: Sequence[date], tz: tzinfo) -> str:
-    """The local days as a VALUES list (idx, lo, hi) of UTC microseconds.
-
-    The numbers are Python ints formatted by us, never user text, so inlining
-    them is safe and keeps a year-long range clear of bound-parameter limits.
-    """
-    rows = []
-    for idx, day in enumerate(days):
-        lo, hi = day_bounds(day, tz)
-        rows.append(f"({idx}, {to_micros(lo)}, {to_micros(hi)})")
-    return ", ".join(rows)
+def _window_of(days: Sequence[date], tz: tzinfo) -> tuple[int, int]:
+    """The UTC microseconds from the start of the first local day to the end of the last."""
+    return to_micros(day_bounds(days[0], tz)[0]), to_micros(day_bounds(days[-1], tz)[1])
 
 
 def longest_span(run: Run, now_us: int) -> int:
@@ -238,16 +230,22 @@ def _split(text: str) -> list[int]:
     return [int(part) for part in text.split(",")]
 
 
-def _window_rows(run: Run, windows: str, reach: dict[str, int], what: str, source: str, counted: str) -> list[Any]:
-    """(idx, "a,b,...") per window of a VALUES list: ``what`` summed over the entries reaching into it.
+def _window_rows(
+    run: Run, windows: Sequence[tuple[int, int]], reach: dict[str, int], what: str, source: str, counted: str
+) -> list[Any]:
+    """(idx, "a,b,...") per (lo, hi) window of UTC microseconds: ``what`` summed over the entries reaching into it.
 
     Each window is one correlated subquery over ``ix_entries_start`` with no
     GROUP BY: grouping the clipped entries by day sorted every one of them (a
     temporary B-tree), which cost more than reading them. ``counted`` leaves out
     the span of a meeting marked skipped after it was counted: it never happened.
+
+    The windows are inlined as a VALUES list: Python ints formatted by us, never user
+    text, so inlining is safe and keeps a year-long range clear of bound-parameter limits.
     """
+    values = ", ".join(f"({idx}, {lo}, {hi})" for idx, (lo, hi) in enumerate(windows))
     sql = f"""
-        WITH w(idx, lo, hi) AS (VALUES {windows})
+        WITH w(idx, lo, hi) AS (VALUES {values})
         SELECT w.idx, (SELECT {what} FROM {source} WHERE {_reaches_into("w.lo", "w.hi")} AND {counted}) FROM w
     """  # noqa: S608 - the inlined parts are our own numbers and constants
     return run(sql, reach)
@@ -263,7 +261,7 @@ def _day_micros(run: Run, days: Sequence[date], tz: tzinfo, reach: dict[str, int
     micros = f"MAX(0, {_clipped_micros('w.lo', 'w.hi')})"
     rows = _window_rows(
         run,
-        _days_values(days, tz),
+        [_window_of((day,), tz) for day in days],
         reach,
         _sums("e.quadrant", _QUADRANTS, micros),
         "time_entries AS e",
@@ -286,7 +284,7 @@ def _kind_micros(run: Run, windows: Sequence[tuple[int, int]], reach: dict[str, 
     known = ", ".join(f"'{q}'" for q in _QUADRANTS)
     rows = _window_rows(
         run,
-        ", ".join(f"({n}, {lo}, {hi})" for n, (lo, hi) in enumerate(windows)),
+        windows,
         reach,
         _sums("i.kind", _KINDS, micros),
         "time_entries AS e JOIN items AS i ON i.id = e.item_id",
@@ -296,11 +294,6 @@ def _kind_micros(run: Run, windows: Sequence[tuple[int, int]], reach: dict[str, 
     for idx, text in rows:
         result[idx] = dict(zip(_KINDS, _split(text), strict=True))
     return result
-
-
-def _window_of(days: Sequence[date], tz: tzinfo) -> tuple[int, int]:
-    """The UTC microseconds from the start of the first day to the end of the last."""
-    return to_micros(day_bounds(days[0], tz)[0]), to_micros(day_bounds(days[-1], tz)[1])
 
 
 def _item_rows(
@@ -314,7 +307,7 @@ def _item_rows(
     With every item in the balance's quadrants, the kinds give the range's ``by_kind``
     (``period_time``).
     """
-    lo, hi = to_micros(day_bounds(first, tz)[0]), to_micros(day_bounds(last, tz)[1])
+    lo, hi = _window_of((first, last), tz)
     params: dict[str, Any] = {**reach, "lo": lo, "hi": hi}
     kept = ""
     if quadrants is not None:
@@ -373,6 +366,11 @@ def _build(start: date, days: Sequence[date], day_micros: Sequence[Sequence[int]
         by_quadrant=by_quadrant,
         by_kind={k: kind_micros.get(k, 0) / MICROS_PER_MINUTE for k in _KINDS},
     )
+
+
+def _weeks(days: Sequence[date], day_micros: Sequence[Sequence[int]], kinds: Sequence[dict[str, int]], target: float) -> list[Balance]:
+    """A Balance per seven days of ``days``; ``kinds`` holds each week's microseconds per kind."""
+    return [_build(days[n], days[n : n + 7], day_micros[n : n + 7], kinds[n // 7], target) for n in range(0, len(days), 7)]
 
 
 def _read(run: Run, days: Sequence[date], tz: tzinfo, now: datetime, target: float) -> Balance:
@@ -440,7 +438,7 @@ def period_time(
     for _, _, kind, micros in items:
         if kind in by_kind:
             by_kind[kind] += micros
-    weeks = [_build(days[n], days[n : n + 7], day_micros[n : n + 7], {}, target) for n in range(0, days_before, 7)]
+    weeks = _weeks(days[:days_before], day_micros[:days_before], [{}] * (days_before // 7), target)  # shares only
     bal = _build(start, days[days_before:], day_micros[days_before:], by_kind, target)
     return bal, weeks, [(item_id, title, micros / MICROS_PER_MINUTE) for item_id, title, _, micros in items]
 
@@ -469,9 +467,7 @@ def weekly_trend(
         reach = _reach(run, now)
         day_micros = _day_micros(run, days, tz, reach)
         kinds = _kind_micros(run, [_window_of(days[n : n + 7], tz) for n in range(0, len(days), 7)], reach)
-    return [
-        (days[w * 7], _build(days[w * 7], days[w * 7 : w * 7 + 7], day_micros[w * 7 : w * 7 + 7], kinds[w], target)) for w in range(weeks)
-    ]
+    return [(week.start, week) for week in _weeks(days, day_micros, kinds, target)]
 
 
 def _quadrants_of(group: str | None) -> tuple[str, ...] | None:

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -47,6 +47,7 @@ from .clock import day_bounds, to_local
 from .domain import Actor, IncidentSummary, Kind, Quadrant, Status
 from .fastlist import from_us, to_micros
 from .humanize import minutes_text
+from .models import from_micros
 from .services import Service
 
 __all__ = [
@@ -291,10 +292,6 @@ class Review:
         return sum(shares) / len(shares) if shares else None
 
 
-def _days(span: timedelta) -> int:
-    return max(0, int(span.total_seconds() // 86400))
-
-
 def _week_share(week_start: date, bal: Balance) -> WeekShare:
     total = bal.total_minutes
     return WeekShare(week_start, bal.proactive_share if total > 0 else None, total, bal.proactive_minutes)
@@ -308,13 +305,7 @@ def build_review(service: Service, week_of: date, *, rows: int | None = LIST_ROW
     ``None`` lists everything. Done and aged-into-crisis are listed in full.
     """
     first, last = week_range(week_of)
-    service.refresh()  # once, before the read: counts ended meetings
-    with service.read_unit() as session:  # one read transaction: every figure from the same snapshot
-        run = session_run(session)
-        target = service.policy_in(session).proactive_target
-        bal, weeks, per_item = period_time(run, first, last, service.tz, service.now(), target, days_before=7 * PREVIOUS_WEEKS)
-        trend = tuple(_week_share(b.start, b) for b in (*weeks, bal))
-        return _build_review(service, session, run, first, last, bal, trend, per_item, "week", rows, None)
+    return _read_review(service, first, last, "week", rows, None, weeks_before=PREVIOUS_WEEKS)
 
 
 def build_review_range(service: Service, start: date, end: date, *, rows: int | None = LIST_ROWS) -> Review:
@@ -325,13 +316,7 @@ def build_review_range(service: Service, start: date, end: date, *, rows: int | 
     (weeks cut at the range's ends). ``rows`` caps every item list (done, carries
     over, aged into crisis, delegated); the full counts are kept in the review.
     """
-    service.refresh()  # once, before the read: counts ended meetings
-    with service.read_unit() as session:  # one read transaction: every figure from the same snapshot
-        run = session_run(session)
-        target = service.policy_in(session).proactive_target
-        bal, _, per_item = period_time(run, start, end, service.tz, service.now(), target)
-        period = _period_of(start, end)
-        return _build_review(service, session, run, start, end, bal, _range_trend(bal), per_item, period, rows, rows)
+    return _read_review(service, start, end, _period_of(start, end), rows, rows)
 
 
 def build_year_review(service: Service, year: int, *, rows: int | None = LIST_ROWS) -> Review:
@@ -408,10 +393,29 @@ _ESCALATIONS_SQL = (
 )
 
 
+def _read_review(
+    service: Service, first: date, last: date, period: str, open_rows: int | None, period_rows: int | None, *, weeks_before: int = 0
+) -> Review:
+    """The review of the local days ``first`` to ``last``, read in one read transaction at one instant.
+
+    ``weeks_before`` > 0 (a week's review): the trend is that many weeks and this one;
+    otherwise it is the share of each week of the range (``_range_trend``).
+    """
+    service.refresh()  # once, before the read: counts ended meetings
+    now = service.now()
+    with service.read_unit() as session:  # one read transaction: every figure from the same snapshot
+        run = session_run(session)
+        target = service.policy_in(session).proactive_target
+        bal, weeks, per_item = period_time(run, first, last, service.tz, now, target, days_before=7 * weeks_before)
+        trend = tuple(_week_share(b.start, b) for b in (*weeks, bal)) if weeks_before else _range_trend(bal)
+        return _build_review(service, session, run, now, first, last, bal, trend, per_item, period, open_rows, period_rows)
+
+
 def _build_review(
     service: Service,
     session: Session,
     run: Run,
+    now: datetime,
     first: date,
     last: date,
     bal: Balance,
@@ -432,7 +436,6 @@ def _build_review(
     start = day_bounds(first, tz)[0]
     end = day_bounds(last, tz)[1]
     minutes_of = {item_id: minutes for item_id, _, minutes in per_item}
-    now = service.now()
     as_of = min(now, end)
     as_of_us = to_micros(as_of)
     span = {"start": to_micros(start), "end": to_micros(end)}
@@ -443,7 +446,7 @@ def _build_review(
     if period_rows is not None and done_total > period_rows:
         kept = set(sorted(done_rows, key=lambda r: (-minutes_of.get(r[0], 0.0), r[4], r[0]))[:period_rows])
         done_rows = [r for r in done_rows if r in kept]
-    done = tuple(DoneItem(i, t, Kind(k), Quadrant(q), _at(c), minutes_of.get(i, 0.0)) for i, t, k, q, c in done_rows)
+    done = tuple(DoneItem(i, t, Kind(k), Quadrant(q), from_micros(c), minutes_of.get(i, 0.0)) for i, t, k, q, c in done_rows)
 
     # Open at the end of the period: what carries over, what of it is delegated, how much of that is stale.
     open_then = {"as_of": as_of_us, "most": -1 if open_rows is None else open_rows}
@@ -453,7 +456,7 @@ def _build_review(
         for i, t, k, q, due, who, created in run(_CARRY_SQL, open_then)
     )
     delegated = tuple(
-        DelegatedItem(i, t, who or "", _at(created), (as_of_us - created) // DAY_US, Quadrant(q), from_us(due))
+        DelegatedItem(i, t, who or "", from_micros(created), (as_of_us - created) // DAY_US, Quadrant(q), from_us(due))
         for i, t, _, q, due, who, created in run(_DELEGATED_SQL, open_then)
     )
 
@@ -462,7 +465,8 @@ def _build_review(
     if period_rows is not None:
         aged_rows = aged_rows[max(0, aged_total - period_rows) :]  # the latest ones
     aged = tuple(
-        AgedItem(item_id, title, Kind(kind), _at(at), from_us(due), Status(status)) for item_id, at, title, kind, due, status in aged_rows
+        AgedItem(item_id, title, Kind(kind), from_micros(at), from_us(due), Status(status))
+        for item_id, at, title, kind, due, status in aged_rows
     )
 
     escalations = _by_customer(run, run(_ESCALATIONS_SQL, span), as_of_us, period)
@@ -494,13 +498,6 @@ def _build_review(
         stale_delegated=stale,
     )
     return _with_headlines(review)
-
-
-def _at(micros: int) -> datetime:
-    """A stored instant that is never empty, as an aware UTC datetime."""
-    value = from_us(micros)
-    assert value is not None
-    return value
 
 
 # Open, planned (Schedule) work that is not itself an escalation: where prevention work would be.
