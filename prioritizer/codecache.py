@@ -13,18 +13,22 @@ code object compiled from a text is what executing the text does, so the classes
 same. Python's own switches apply: nothing is written when bytecode is not
 (``sys.dont_write_bytecode``, ``PYTHONDONTWRITEBYTECODE``), a file of another
 interpreter or bytecode version is ignored, and so is anything unreadable.
+
+``dataclasses`` also imports ``inspect`` (~10 ms with ``ast``, ``dis`` and ``tokenize``) for one
+use: the text signature it gives a class without a docstring. :func:`import_dataclasses`
+gives it a stand-in that imports ``inspect`` on first use, so a command that makes no
+such class (``list``) never pays for it.
 """
 
 from __future__ import annotations
 
 import atexit
 import builtins
-import dataclasses
 import importlib.util
 import marshal
 import os
 import sys
-from types import CodeType
+from types import CodeType, ModuleType
 
 TYPE_CHECKING = False  # typing costs ~6 ms of every command; the annotations are strings
 if TYPE_CHECKING:
@@ -32,7 +36,8 @@ if TYPE_CHECKING:
 
 # A cache file named like a module's bytecode: the interpreter's tag and __pycache__ come with it.
 PATH = importlib.util.cache_from_source(os.path.join(os.path.dirname(__file__), "dataclass_methods.py"))
-_HEADER = b"prioritizer dataclass methods\n" + importlib.util.MAGIC_NUMBER
+# Version 2: version 1 compiled with this module's __future__ flags; its files are ignored.
+_HEADER = b"prioritizer dataclass methods 2\n" + importlib.util.MAGIC_NUMBER
 _LIMIT = 400  # texts kept at most (the package makes about 180): older versions of the classes drop out
 
 _codes: dict[str, CodeType] = {}
@@ -45,7 +50,10 @@ def _exec(source: Any, globals: dict[str, Any] | None = None, locals: dict[str, 
     if type(source) is str:
         code = _codes.get(source)
         if code is None:
-            code = compile(source, "<string>", "exec")  # what exec(text) compiles
+            # What exec(text) compiles when dataclasses calls it: dataclasses has no __future__
+            # imports, so neither may this (this module's postponed annotations would turn the
+            # methods' annotations into the text of dataclasses' local names).
+            code = compile(source, "<string>", "exec", dont_inherit=True)
             _codes[source] = code
             _state["changed"] = True
         _used.add(source)
@@ -86,8 +94,37 @@ def save() -> None:
             pass
 
 
+class _InspectOnUse(ModuleType):
+    """What ``dataclasses`` holds as ``inspect`` until it uses it: the first use imports the real one."""
+
+    def __getattr__(self, name: str) -> Any:  # only called for attributes a plain module lacks
+        import inspect  # the real module: the stand-in left sys.modules when dataclasses was imported
+
+        sys.modules["dataclasses"].inspect = inspect  # type: ignore[attr-defined]
+        return getattr(inspect, name)
+
+
+def import_dataclasses() -> ModuleType:
+    """``dataclasses``; imported (when it is not yet) with :class:`_InspectOnUse` in place of ``inspect``.
+
+    The stand-in is in ``sys.modules`` only while ``dataclasses`` imports: any other
+    ``import inspect`` gets the real module.
+    """
+    if "dataclasses" not in sys.modules and "inspect" not in sys.modules:
+        stand_in = sys.modules["inspect"] = _InspectOnUse("inspect")
+        try:
+            import dataclasses
+        finally:
+            if sys.modules.get("inspect") is stand_in:
+                del sys.modules["inspect"]
+    import dataclasses
+
+    return dataclasses
+
+
 def install() -> None:
     """Route ``dataclasses``' compiles through the cache (once; before the package's classes are made)."""
+    dataclasses = import_dataclasses()
     if getattr(dataclasses, "exec", None) is _exec:
         return
     _load()
@@ -98,6 +135,7 @@ def install() -> None:
 
 def uninstall() -> None:
     """Back to the builtin ``exec`` (tests)."""
+    dataclasses = import_dataclasses()
     if getattr(dataclasses, "exec", None) is _exec:
-        del dataclasses.exec  # type: ignore[attr-defined]
+        del dataclasses.exec
         atexit.unregister(save)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,13 +23,17 @@ class Point:
     label: str = "origin"
     tags: list[str] = field(default_factory=list, compare=False)
     note: str = field(default="", compare=False)
+
+@dataclass
+class Undocumented:
+    size: float
 '''
 
 
-def make_class() -> Any:
+def make_class(name: str = "Point") -> Any:
     namespace: dict[str, Any] = {"__name__": __name__}  # dataclasses reads the globals of the module named
-    exec(compile(SOURCE, "<test>", "exec"), namespace)  # noqa: S102 - a fixed text
-    return namespace["Point"]
+    exec(compile(SOURCE, "<test>", "exec", dont_inherit=True), namespace)  # noqa: S102 - a fixed text
+    return namespace[name]
 
 
 @pytest.fixture
@@ -49,7 +54,7 @@ def behaviour(cls: Any) -> tuple[Any, ...]:
         a.x = 2
     return (a == b, hash(cls(1)) == hash(cls(1)), repr(a), cls(2).label, cls(2).tags is not cls(2).tags,
             [f.name for f in dataclasses.fields(cls)], dataclasses.replace(a, x=5).x,
-            cls.__init__.__code__.co_code, cls.__eq__.__code__.co_code)  # fmt: skip
+            cls.__init__.__code__.co_code, cls.__eq__.__code__.co_code, cls.__init__.__annotations__)  # fmt: skip
 
 
 def test_a_class_made_from_cached_code_is_the_class_made_without(cache: Path) -> None:
@@ -65,6 +70,35 @@ def test_a_class_made_from_cached_code_is_the_class_made_without(cache: Path) ->
     finally:
         codecache.install()
     assert behaviour(first) == behaviour(again) == behaviour(plain)
+    assert first.__init__.__annotations__ == {"x": int, "label": str, "tags": list[str], "note": str, "return": None}
+
+
+def test_a_class_without_a_docstring_gets_the_signature_it_gets_without_the_cache(cache: Path) -> None:
+    """dataclasses writes it with inspect, which the package lets it import only then."""
+    cached = make_class("Undocumented")
+    codecache.uninstall()
+    try:
+        plain = make_class("Undocumented")
+    finally:
+        codecache.install()
+    assert cached.__doc__ == plain.__doc__ == "Undocumented(size: float)"
+
+
+def test_importing_the_package_does_not_import_inspect_until_dataclasses_needs_it() -> None:
+    probe = (
+        "import sys\n"
+        "import prioritizer.domain, prioritizer.fastlist, dataclasses\n"
+        "print('inspect' in sys.modules)\n"
+        "@dataclasses.dataclass\n"
+        "class Size:\n"
+        "    value: int\n"
+        "print(Size.__doc__, dataclasses.inspect is sys.modules['inspect'])\n"
+        "import inspect\n"
+        "print(inspect.signature(Size))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["False", "Size(value: int) True", "(value: int) -> None"]
 
 
 def test_a_later_process_reads_what_one_saved(cache: Path) -> None:
