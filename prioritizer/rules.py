@@ -29,10 +29,11 @@ _QUADRANT_OF = {(u, i): Quadrant.of(u, i) for u in (False, True) for i in (False
 
 def describe_span(span: timedelta) -> str:
     """A short human duration: '45 min', '3 h', '2.5 h', '1 d', '1.5 d'."""
-    return _describe_seconds(abs(span.total_seconds()))
+    return describe_seconds(abs(span.total_seconds()))
 
 
-def _describe_seconds(seconds: float) -> str:
+def describe_seconds(seconds: float) -> str:
+    """``describe_span`` of a span of that many seconds (zero or more)."""
     if seconds < 3600:
         return f"{max(1, round(seconds / 60))} min"
     value, unit = (seconds / 3600, "h") if seconds < 86400 else (seconds / 86400, "d")

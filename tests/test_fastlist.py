@@ -15,7 +15,7 @@ from prioritizer import fastlist, listtext, rules
 from prioritizer.cli import main
 from prioritizer.clock import local_tz
 from prioritizer.db import SCHEMA_VERSION, resolve_location, sqlite_path
-from prioritizer.domain import Kind, Placement, Policy, Quadrant
+from prioritizer.domain import Importance, Kind, Placement, Policy, Quadrant
 from prioritizer.models import Item
 from prioritizer.services import ItemDraft, Service
 
@@ -347,3 +347,36 @@ def test_text_list_at_an_earlier_clock_matches_the_service_path(
         assert text == slow
     else:
         assert text is None or text == slow
+
+
+def test_items_alike_but_for_one_detail_keep_their_own_reasons(
+    db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The text path places undated items alike once: any detail the rules read keeps them apart."""
+    service = Service.open(str(db_path), now=NOW)
+    try:
+        add = lambda **fields: service.add(ItemDraft(**fields)).value  # noqa: E731
+        for _ in range(2):
+            add(title="Tidy the macros")
+        add(title="Tidy the macros", strategic=True)
+        add(title="Tidy the macros", importance=Importance.HIGH)
+        for severity in (2, 3, 4, 4):
+            add(title="Slow exports", kind=Kind.ESCALATION, severity=severity)
+        add(title="Slow exports", kind=Kind.ESCALATION, severity=4, key_customer=True)
+        pinned = [add(title="Answer the survey"), add(title="Answer the survey")]
+        service.move(pinned[0], Quadrant.DO)
+    finally:
+        service.close()
+    later = Service.open(str(db_path), now=NOW + timedelta(days=1, hours=3))
+    try:
+        later.move(pinned[1], Quadrant.DO)
+    finally:
+        later.close()
+    argv = ["--db", str(db_path), "--now", (NOW + timedelta(days=2)).isoformat(), "list"]
+    fast = _run(argv, capsys, monkeypatch, fast=True)
+    assert fast == _run(argv, capsys, monkeypatch, fast=False)
+    reasons = [line.strip() for line in fast[1].splitlines() if line.startswith("         ")]
+    assert len(reasons) == 11 and sum(r.startswith("Sev 2 escalation") for r in reasons) == 1
+    assert sum("Marked strategic" in r for r in reasons) == 1 and sum(r.startswith("High importance") for r in reasons) == 1
+    assert sum("key customer" in r for r in reasons) == 1
+    assert len({r for r in reasons if r.startswith("Placed here by you")}) == 2  # pinned on two days

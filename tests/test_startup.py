@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from prioritizer import backup as bk
-from prioritizer.cli import COMMAND_MODULES, COMMANDS, _command_name, build_parser, main
+from prioritizer.cli import COMMAND_MODULES, COMMANDS, _command_name, build_parser, main, parser_for
 from prioritizer.integrity import DatabaseDamagedError, check_database, check_header
 from prioritizer.services import ItemDraft, Service
 
@@ -41,6 +41,26 @@ def test_the_command_table_matches_what_the_modules_register() -> None:
             registered[name] = module
     assert registered == COMMANDS
     assert list(_commands(build_parser())) == list(registered)  # help order unchanged
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_a_command_alone_is_parsed_and_helped_as_in_the_full_parser(name: str) -> None:
+    """parser_for builds one command's parser only: that parser is the full parser's, option for option."""
+    alone = _commands(parser_for([name]))
+    assert list(alone) == [name]
+    assert alone[name].format_help() == _commands(build_parser())[name].format_help()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["add", "Sev1 ACME down", "--due", "2h", "--strategic", "--duration", "30"], ["list", "--quadrant", "do"],
+     ["edit", "3", "--no-strategic", "--delegate", "none"], ["balance", "--week", "2026-11-16", "--json"],
+     ["review", "--csv", "out.csv"], ["log", "4", "--from", "09:00", "--to", "10:00"], ["move", "2", "schedule"]],
+    ids=lambda argv: argv[0],
+)  # fmt: skip
+def test_a_command_line_reads_the_same_with_one_command_built(argv: list[str]) -> None:
+    line = ["--db", "x.sqlite3", *argv]
+    assert vars(parser_for(line).parse_args(line)) == vars(build_parser().parse_args(line))
 
 
 @pytest.mark.parametrize(
@@ -89,19 +109,24 @@ def test_help_is_as_wide_as_the_terminal_says(capsys: pytest.CaptureFixture[str]
     assert max(len(line) for line in widths[120]) > 70  # the wide one uses its width
 
 
-def test_a_listing_does_not_import_shutil_or_typing(db_path: Path) -> None:
+def test_a_listing_does_not_import_shutil_typing_inspect_or_json(db_path: Path) -> None:
     """argparse would import shutil (with bz2 and lzma) only to measure the terminal: cli.Formatter does that.
 
     typing (about 6 ms) is only for the type checker: the modules a listing loads name it under TYPE_CHECKING.
+    inspect (about 10 ms) is imported by dataclasses for classes without a docstring: codecache defers it.
+    json (about 2 ms) is imported only to print JSON.
     """
     service = Service.open(str(db_path), now=NOW)
     service.add(ItemDraft(title="Renew vendor contract"))
     service.close()
-    probe = "import sys\nfrom prioritizer.cli import main\nmain(sys.argv[1:])\nprint('shutil' in sys.modules, 'typing' in sys.modules)\n"
+    probe = (
+        "import sys\nfrom prioritizer.cli import main\nmain(sys.argv[1:])\n"
+        "print('shutil' in sys.modules, 'typing' in sys.modules, 'inspect' in sys.modules, 'json' in sys.modules)\n"
+    )
     argv = ["--db", str(db_path), "--now", NOW.isoformat(), "list"]
     run = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
-    assert "Renew vendor contract" in run.stdout and run.stdout.splitlines()[-1] == "False False"
+    assert "Renew vendor contract" in run.stdout and run.stdout.splitlines()[-1] == "False False False False"
 
 
 def _imports_after(argv: list[str], tmp_path: Path) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date, datetime
 
@@ -142,6 +141,8 @@ def event_json(event: TriageEvent) -> dict[str, Any]:
 
 def print_json(value: Any) -> None:
     """Pretty JSON on stdout, non-ASCII kept readable."""
+    import json  # only here: ~2 ms of every command that prints none
+
     json.dump(value, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
 
