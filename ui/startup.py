@@ -12,7 +12,8 @@ calls to load PySide6; the window calls :func:`end` once the matrix has painted
   as ``re.RegexFlag``) builds the same class without the per-member checks, 1.7 to
   3 times faster (a 471-member IntEnum: 10.6 ms against 4.2). :func:`quick_enum` sends PySide6's calls there
   (``Base(name, [(member, value), ...], boundary=KEEP)``); any other call, or a
-  Python without ``_simple_enum``, takes the standard path.
+  Python without ``_simple_enum``, takes the standard path. On Python 3.11,
+  :func:`_lean_enum` does ``_simple_enum``'s steps 2.5 times faster again.
   ``tests/test_ui_startup.py`` holds every enum of QtCore, QtGui and QtWidgets made
   this way equal to the standard one.
 - **The import hook.** PySide6 replaces ``builtins.__import__`` with a hook that
@@ -60,8 +61,88 @@ def quick_enum(
         return _standard_create(
             cls, class_name, names, module=module, qualname=qualname, type=type, start=start, boundary=boundary
         )
-    made = simple(cls, boundary=boundary)(builtins.type(class_name, (), {**body, "__module__": caller}))
+    if _LEAN and cls in _LEAN_BASES:
+        made = _lean_enum(cls, class_name, body, caller, boundary)
+    else:
+        made = simple(cls, boundary=boundary)(builtins.type(class_name, (), {**body, "__module__": caller}))
     made.__doc__ = None  # what the standard path leaves (_simple_enum writes "An enumeration.")
+    return made
+
+
+# Python 3.11's _simple_enum, below, for the four bases PySide6 uses; any other Python takes _simple_enum.
+_LEAN = sys.version_info[:2] == (3, 11)
+_LEAN_BASES = (enum.Enum, enum.IntEnum, enum.Flag, enum.IntFlag)
+_REDIRECT = dict(enum.property().__dict__)  # what enum.property() holds before __set_name__
+
+
+def _lean_enum(base: Any, class_name: str, members: dict[str, int], module: str, boundary: Any) -> Any:
+    """``enum._simple_enum(base, boundary=boundary)`` of a class with ``members`` (Python 3.11), 2.5x faster.
+
+    The same steps in the same order, but each member's redirect (the class attribute that
+    finds the member) is made by copying a new ``enum.property``'s state and goes into the
+    class body, where ``type.__new__`` names it, instead of a Python ``__init__``, a
+    ``__set_name__`` call and ``EnumType.__setattr__`` each; ``Enum.__init__``, which does
+    nothing, is not called. Qt's ``Key`` (471 members): 4.2 ms with ``_simple_enum``, 1.6 here.
+    """
+    use_args, member_type = base._use_args_, base._member_type_
+    new_member = member_type.__new__
+    member_names: list[str] = []
+    member_map: dict[str, Any] = {}
+    value2member_map: dict[int, Any] = {}
+    body: dict[str, Any] = {
+        "__module__": module, "__doc__": "An enumeration.", "_new_member_": new_member, "_use_args_": use_args,
+        "_generate_next_value_": base._generate_next_value_, "_member_names_": member_names,
+        "_member_map_": member_map, "_value2member_map_": value2member_map, "_unhashable_values_": [],
+        "_member_type_": member_type, "_value_repr_": base._value_repr_,
+    }  # fmt: skip
+    is_flag = issubclass(base, enum.Flag)
+    if is_flag:
+        flag = enum.Flag
+        body.update({
+            "_boundary_": boundary or base._boundary_, "_flag_mask_": None, "_all_bits_": None, "_singles_mask_": None,
+            "_inverted_": None, "__or__": flag.__or__, "__xor__": flag.__xor__, "__and__": flag.__and__,
+            "__ror__": flag.__ror__, "__rxor__": flag.__rxor__, "__rand__": flag.__rand__, "__invert__": flag.__invert__,
+        })  # fmt: skip
+    redirect_type, new_object = enum.property, object.__new__
+    for name in members:
+        redirect = new_object(redirect_type)
+        redirect.__dict__.update(_REDIRECT)
+        body[name] = redirect  # type.__new__ calls its __set_name__ (its name and the class name)
+    made = builtins.type(class_name, (base,), body, boundary=boundary, _simple=True)
+    for name in ("__repr__", "__str__", "__format__", "__reduce_ex__"):  # the mixin's would break pickling
+        if getattr(made, name) in (getattr(member_type, name), getattr(object, name)):
+            setattr(made, name, getattr(base, name))
+    call_init = made.__init__ is not enum.Enum.__init__
+    single_bit = enum._is_single_bit  # type: ignore[attr-defined]  # private, not in the stubs
+    single_bits = multi_bits = 0
+    for name, value in members.items():
+        existing = value2member_map.get(value)
+        if existing is not None:  # an alias of an earlier member
+            member_map[name] = existing
+            continue
+        member = new_member(made, value) if use_args else new_member(made)
+        member._value_ = value
+        member._name_ = name
+        member.__objclass__ = made
+        if call_init:
+            member.__init__(value)
+        member._sort_order_ = len(member_names)
+        member_map[name] = value2member_map[value] = member
+        if not is_flag:
+            member_names.append(name)
+        elif single_bit(value):
+            member_names.append(name)
+            single_bits |= value
+        else:
+            multi_bits |= value
+    if is_flag:
+        made._flag_mask_ = single_bits | multi_bits
+        made._singles_mask_ = single_bits
+        made._all_bits_ = 2 ** ((single_bits | multi_bits).bit_length()) - 1
+        values = [m._value_ for m in made]
+        if values != sorted(values):
+            made._iter_member_ = made._iter_member_by_def_
+    made.__new__ = enum.Enum.__new__
     return made
 
 
