@@ -31,7 +31,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small data sets: a smoke test, not a measurement")
-    parser.add_argument("--runs", type=int, default=7, help="timed runs per measurement (default 7)")
+    parser.add_argument("--runs", type=int, default=11, help="timed runs per measurement (default 11)")
     parser.add_argument("--out", type=Path, default=datagen.RESULTS_DIR / "results.json", help="the JSON file to write")
     parser.add_argument("--only", default="", help=f"comma-separated: {','.join(MEASUREMENTS)} (fast in-process: "
                         f"{','.join(FAST_IN_PROCESS)})")
