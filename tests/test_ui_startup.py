@@ -146,3 +146,16 @@ def test_end_without_begin_changes_nothing() -> None:
     frozen = gc.get_freeze_count()
     startup.end()
     assert gc.get_freeze_count() == frozen
+
+
+def test_the_lean_enum_builder_is_used_only_where_it_makes_what_simple_enum_makes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python 3.11.2 (Debian 12) and 3.11.7 build flags differently; a probe decides, once per process."""
+    monkeypatch.setattr(startup, "_lean_checked", [])
+    assert startup._lean_is_exact() is (sys.version_info[:2] == (3, 11))  # noqa: SLF001 - what quick_enum asks
+    monkeypatch.setattr(startup, "_lean_checked", [])
+    monkeypatch.setattr(startup, "_SINGLES", not startup._SINGLES)  # noqa: SLF001 - a builder of another release
+    assert startup._lean_is_exact() is False  # noqa: SLF001
+    pairs = [("Left", 1), ("Right", 2), ("Both", 3)]
+    quick = startup.quick_enum(enum.IntFlag, "Align", list(pairs), boundary=enum.KEEP)
+    standard = _standard(enum.IntFlag, "Align", list(pairs), boundary=enum.KEEP)
+    assert sorted(vars(quick)) == sorted(vars(standard)) and quick._flag_mask_ == standard._flag_mask_

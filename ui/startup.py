@@ -61,7 +61,7 @@ def quick_enum(
         return _standard_create(
             cls, class_name, names, module=module, qualname=qualname, type=type, start=start, boundary=boundary
         )
-    if _LEAN and cls in _LEAN_BASES:
+    if cls in _LEAN_BASES and _lean_is_exact():
         made = _lean_enum(cls, class_name, body, caller, boundary)
     else:
         made = simple(cls, boundary=boundary)(builtins.type(class_name, (), {**body, "__module__": caller}))
@@ -70,9 +70,36 @@ def quick_enum(
 
 
 # Python 3.11's _simple_enum, below, for the four bases PySide6 uses; any other Python takes _simple_enum.
-_LEAN = sys.version_info[:2] == (3, 11)
 _LEAN_BASES = (enum.Enum, enum.IntEnum, enum.Flag, enum.IntFlag)
 _REDIRECT = dict(enum.property().__dict__)  # what enum.property() holds before __set_name__
+# 3.11.4 and later keep a mask of a flag's single bits (and its mask counts multi-bit values too); 3.11.2 does not.
+_SINGLES = "_singles_mask_" in vars(enum.Flag)
+_lean_checked: list[bool] = []
+
+
+def _lean_is_exact() -> bool:
+    """Whether :func:`_lean_enum` makes what this Python's ``_simple_enum`` makes (checked once per process).
+
+    The probes have an alias, a multi-bit and a zero value, and members out of value order,
+    for each base: on a Python whose ``_simple_enum`` takes other steps (a 3.11 release not
+    checked here, or a later Python) the probes differ and ``_simple_enum`` is used.
+    """
+    if not _lean_checked:
+        exact = sys.version_info[:2] == (3, 11) and _simple_enum is not None
+        pairs = {"Second": 2, "First": 1, "Both": 3, "Nothing": 0, "Fourth": 8, "Alias": 1}
+        for base in _LEAN_BASES if exact else ():
+            simple = _simple_enum(base, boundary=enum.KEEP)(builtins.type("Probe", (), {**pairs, "__module__": __name__}))
+            exact = exact and _shape(simple) == _shape(_lean_enum(base, "Probe", pairs, __name__, enum.KEEP))
+        _lean_checked.append(exact)
+    return _lean_checked[0]
+
+
+def _shape(made: Any) -> tuple[object, ...]:
+    """What a probe enum class is made of (attributes, members, masks, iteration, inversion)."""
+    masks = [made.__dict__.get(name) for name in ("_flag_mask_", "_all_bits_", "_singles_mask_", "_boundary_")]
+    inverted = [repr(~member) for member in made] if issubclass(made, enum.Flag) else []
+    return (sorted(vars(made)), made._member_names_, [(m.name, m.value, repr(m)) for m in made],
+            list(made.__members__), [repr(m) for m in made.__members__.values()], masks, inverted)  # fmt: skip
 
 
 def _lean_enum(base: Any, class_name: str, members: dict[str, int], module: str, boundary: Any) -> Any:
@@ -99,10 +126,12 @@ def _lean_enum(base: Any, class_name: str, members: dict[str, int], module: str,
     if is_flag:
         flag = enum.Flag
         body.update({
-            "_boundary_": boundary or base._boundary_, "_flag_mask_": None, "_all_bits_": None, "_singles_mask_": None,
+            "_boundary_": boundary or base._boundary_, "_flag_mask_": None, "_all_bits_": None,
             "_inverted_": None, "__or__": flag.__or__, "__xor__": flag.__xor__, "__and__": flag.__and__,
             "__ror__": flag.__ror__, "__rxor__": flag.__rxor__, "__rand__": flag.__rand__, "__invert__": flag.__invert__,
         })  # fmt: skip
+        if _SINGLES:
+            body["_singles_mask_"] = None
     redirect_type, new_object = enum.property, object.__new__
     for name in members:
         redirect = new_object(redirect_type)
@@ -136,8 +165,11 @@ def _lean_enum(base: Any, class_name: str, members: dict[str, int], module: str,
         else:
             multi_bits |= value
     if is_flag:
-        made._flag_mask_ = single_bits | multi_bits
-        made._singles_mask_ = single_bits
+        if _SINGLES:
+            made._flag_mask_ = single_bits | multi_bits
+            made._singles_mask_ = single_bits
+        else:
+            made._flag_mask_ = single_bits
         made._all_bits_ = 2 ** ((single_bits | multi_bits).bit_length()) - 1
         values = [m._value_ for m in made]
         if values != sorted(values):
