@@ -9,7 +9,7 @@ for 10,000 items that is most of a whole ``list`` command. Both go through
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, tzinfo
 
 from . import rules
@@ -89,6 +89,42 @@ def list_text(views: Sequence[ItemView], now: datetime, tz: tzinfo, quadrant: Qu
     return _render(groups, closed, quadrant)
 
 
+def _groups(rows: Iterable[Sequence[Any]], now: datetime, tz: tzinfo, horizon: timedelta) -> dict[Quadrant, list[str]] | None:
+    """Each quadrant's lines (two per item) from rows of ``_TEXT_COLUMNS``; None when the rules disagree with the cache."""
+    groups: dict[Quadrant, list[str]] = {q: [] for q in Quadrant}
+    by_value = {q.value: groups[q] for q in Quadrant}
+    alike: dict[tuple[Any, ...], tuple[Quadrant, bool, str]] = {}
+    epoch, td = EPOCH, timedelta  # hot loop: instants converted inline, as fastlist.from_us
+    for (item_id, kind, title, importance, due_us, strategic, delegated_to, created_us, start_us, severity,
+         key_customer, pinned_q, pinned_us, cached_q) in rows:  # fmt: skip
+        # Without a deadline or a start, these are every value the rules read that
+        # changes from item to item (now and the horizon do not): items alike share one answer.
+        key = (kind, importance, strategic, severity, key_customer, pinned_q, pinned_us)
+        placed = alike.get(key) if due_us is None and start_us is None else None
+        due = None if due_us is None else epoch + td(0, 0, due_us)
+        start = None if start_us is None else epoch + td(0, 0, start_us)
+        if placed is None:
+            q, _, _, pinned, reasons, _ = _PLACE(
+                KINDS[kind], IMPORTANCES[importance], due, strategic, severity, key_customer, start,
+                # The rules read created_at only for a meeting's notice: not converted otherwise.
+                None if created_us is None or start is None else epoch + td(0, 0, created_us),
+                QUADRANTS[pinned_q] if pinned_q else None,
+                None if pinned_us is None else epoch + td(0, 0, pinned_us), now, horizon,
+            )  # fmt: skip
+            placed = (q, pinned, "         " + _SENTENCE(reasons))
+            if due_us is None and start_us is None:
+                alike[key] = placed
+        q, pinned, because = placed
+        if q is not QUADRANTS[cached_q]:
+            return None
+        by_value[cached_q] += (
+            "  " + item_line(item_id, kind, title, severity, due, start if kind == _MEETING else None,
+                             delegated_to, pinned, "open", now, tz),
+            because,
+        )  # fmt: skip
+    return groups
+
+
 def read_list_text(option: str | None, now: datetime, tz: tzinfo, quadrant: Quadrant | None = None) -> str | None:
     """The open list's text read with sqlite3, "" when nothing is open; None to take the Service path.
 
@@ -107,45 +143,14 @@ def read_list_text(option: str | None, now: datetime, tz: tzinfo, quadrant: Quad
             where = "items.status = 'open'" + (" AND items.quadrant = :quadrant" if quadrant is not None else "")
             params = {"quadrant": quadrant.value if quadrant is not None else ""}
             with paused_gc():
-                rows = conn.execute(f"{_TEXT_SELECT} WHERE {where} ORDER BY {ORDER_BY}", params).fetchall()  # noqa: S608
-        except sqlite3.Error:
+                # Rows are formatted as they are read, not all fetched first: 10,000 tasks peak at
+                # 20 MB instead of 23 (the time is the same, 41 interleaved runs).
+                rows = conn.execute(f"{_TEXT_SELECT} WHERE {where} ORDER BY {ORDER_BY}", params)  # noqa: S608
+                groups = _groups(rows, now, tz, policy.urgency_horizon)
+        except (sqlite3.Error, KeyError, ValueError, TypeError, OverflowError):
             return None
-    if not rows:
-        return ""
-    groups: dict[Quadrant, list[str]] = {q: [] for q in Quadrant}
-    by_value = {q.value: groups[q] for q in Quadrant}
-    horizon = policy.urgency_horizon
-    alike: dict[tuple[Any, ...], tuple[Quadrant, bool, str]] = {}
-    epoch, td = EPOCH, timedelta  # hot loop: instants converted inline, as fastlist.from_us
-    try:
-        with paused_gc():
-            for (item_id, kind, title, importance, due_us, strategic, delegated_to, created_us, start_us, severity,
-                 key_customer, pinned_q, pinned_us, cached_q) in rows:  # fmt: skip
-                # Without a deadline or a start, these are every value the rules read that
-                # changes from item to item (now and the horizon do not): items alike share one answer.
-                key = (kind, importance, strategic, severity, key_customer, pinned_q, pinned_us)
-                placed = alike.get(key) if due_us is None and start_us is None else None
-                due = None if due_us is None else epoch + td(0, 0, due_us)
-                start = None if start_us is None else epoch + td(0, 0, start_us)
-                if placed is None:
-                    q, _, _, pinned, reasons, _ = _PLACE(
-                        KINDS[kind], IMPORTANCES[importance], due, strategic, severity, key_customer, start,
-                        # The rules read created_at only for a meeting's notice: not converted otherwise.
-                        None if created_us is None or start is None else epoch + td(0, 0, created_us),
-                        QUADRANTS[pinned_q] if pinned_q else None,
-                        None if pinned_us is None else epoch + td(0, 0, pinned_us), now, horizon,
-                    )  # fmt: skip
-                    placed = (q, pinned, "         " + _SENTENCE(reasons))
-                    if due_us is None and start_us is None:
-                        alike[key] = placed
-                q, pinned, because = placed
-                if q is not QUADRANTS[cached_q]:
-                    return None
-                by_value[cached_q] += (
-                    "  " + item_line(item_id, kind, title, severity, due, start if kind == _MEETING else None,
-                                     delegated_to, pinned, "open", now, tz),
-                    because,
-                )  # fmt: skip
-    except (KeyError, ValueError, TypeError, OverflowError):
+    if groups is None:
         return None
+    if not any(groups.values()):
+        return ""
     return _render(groups, [], quadrant)
