@@ -12,7 +12,7 @@ from typing import Any
 
 from .suite import MIB, Figure
 
-COLUMNS = ("what", "median", "min", "max", "baseline median", "ratio", "target", "result")
+COLUMNS = ("what", "median", "min", "max", "baseline median", "ratio", "paired", "target", "result")
 
 
 def _fmt(value: float | None, unit: str) -> str:
@@ -58,6 +58,7 @@ def rows(figures: list[Figure]) -> list[tuple[str, ...]]:
             _fmt(s.max if s else None, fig.unit),
             _fmt(fig.baseline.median if fig.baseline else None, fig.unit),
             _ratio(fig),
+            f"{fig.paired_ratio:.2f}x" if fig.paired_ratio is not None else "-",
             _target(fig),
             _verdict(fig),
         ))
@@ -80,6 +81,9 @@ def table(figures: list[Figure], markdown: bool = False) -> str:
         lines.append("  ".join("-" * w for w in widths))
         lines += [fmt(r) for r in body]
     lines.append("")
+    if any(fig.paired_ratio is not None for fig in figures):
+        lines.append("ratio: median / baseline median (the verdict); paired: the median of each run's ratio to the baseline "
+                     "run beside it (the same host speed), for the interleaved whole-process rows")
     for fig in figures:
         line = f"{fig.name}: {fig.what}"
         if fig.baseline_what:
@@ -160,6 +164,7 @@ def to_json(figures: list[Figure], settings: dict[str, Any], datasets: dict[str,
             **(_sample_json(fig.sample, fig.unit) or {}),
             "baseline": ({"what": fig.baseline_what, **(_sample_json(fig.baseline, fig.unit) or {})} if fig.baseline else None),
             "ratio": round(fig.ratio, 4) if fig.ratio is not None else None,
+            "paired_ratio": round(fig.paired_ratio, 4) if fig.paired_ratio is not None else None,
             "target": None,
             "pass": fig.passed if not fig.error else None,
         }

@@ -12,6 +12,7 @@ import importlib.util
 import json
 import os
 import sqlite3
+import statistics
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ class Figure:
     note: str = ""
     error: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    paired: bool = False  # the sample and the baseline were run in interleaved pairs (run i of each side by side)
 
     @property
     def ratio(self) -> float | None:
@@ -55,6 +57,21 @@ class Figure:
         if self.sample is None or self.baseline is None or not self.baseline.median:
             return None
         return self.sample.median / self.baseline.median
+
+    @property
+    def paired_ratio(self) -> float | None:
+        """The median of the runs' ratios to the baseline run beside each (interleaved pairs only).
+
+        Informational: the verdict is the ratio of the medians. On a shared host whose speed
+        changes from second to second, the two medians can fall in different speed phases;
+        each pair shares one, so this figure shows what the phases hide.
+        """
+        if not self.paired or self.sample is None or self.baseline is None:
+            return None
+        pairs = list(zip(self.sample.values, self.baseline.values, strict=False))
+        if len(pairs) < 2 or any(b <= 0 for _, b in pairs):
+            return None
+        return statistics.median(a / b for a, b in pairs)
 
     @property
     def delta(self) -> float | None:
@@ -260,7 +277,7 @@ def m_startup(ctx: Context) -> list[Figure]:
     items = f"{info['items']:,} items, {info['open_items']:,} open"
     return [
         Figure("startup_time", f"start to painted, populated matrix ({items}), whole process, offscreen", "s", app_t,
-               "bare PySide6 window, quits after first paint", bare_t, "ratio", 2.0, note=driver),
+               "bare PySide6 window, quits after first paint", bare_t, "ratio", 2.0, note=driver, paired=True),
         Figure("startup_memory", "peak memory (RSS) of that start", "KiB", app_m, "bare PySide6 window", bare_m,
                "delta", 60 * MIB, note=driver),
     ]
@@ -504,7 +521,8 @@ def m_list_vs_task(ctx: Context) -> list[Figure]:
         theirs_t.values += time_process(theirs, 1, tw_env, warmup=0)[0].values
         ours_t.values += time_process(ours, 1, ctx.env(), warmup=0)[0].values
     return [Figure("list_vs_task", f"`prioritizer list` on {info['tasks']:,} open tasks, whole process", "s", ours_t,
-                   f"`task next` on the same tasks (Taskwarrior {_version(['task', '--version'])})", theirs_t, "ratio", 1.0)]
+                   f"`task next` on the same tasks (Taskwarrior {_version(['task', '--version'])})", theirs_t, "ratio", 1.0,
+                   paired=True)]
 
 
 def m_summary_vs_timew(ctx: Context) -> list[Figure]:
@@ -526,7 +544,7 @@ def m_summary_vs_timew(ctx: Context) -> list[Figure]:
     return [Figure("summary_vs_timew", f"a year's per-day summary of {info['intervals']:,} entries "
                    f"(`prioritizer balance --from {year}-01-01 --to {year}-12-31`), whole process", "s", ours_t,
                    f"`timew summary {year}-01-01 - {year + 1}-01-01` (= :year) on the same intervals "
-                   f"(Timewarrior {_version(['timew', '--version'])})", theirs_t, "ratio", 0.5)]
+                   f"(Timewarrior {_version(['timew', '--version'])})", theirs_t, "ratio", 0.5, paired=True)]
 
 
 def _version(argv: list[str]) -> str:
