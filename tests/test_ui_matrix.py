@@ -432,3 +432,36 @@ def test_long_quadrants_show_their_cards_at_the_first_paint_and_right_after_a_dr
     drop_on(window, Quadrant.ELIMINATE, encode_ids([moved]))
     assert seen["after drop"] == [0]  # the repaint that ends a drop shows the cards
     assert window.matrix.models[Quadrant.ELIMINATE].row_of(moved) >= 0
+
+
+def test_the_repaint_that_ends_a_drop_paints_both_quadrants_it_touched_and_only_them(qtbot, service: Service) -> None:  # type: ignore[no-untyped-def]
+    """Synchronously, before ``repainted``: the card is drawn where it went and gone from where it was."""
+    plan = add(service, "Q1 staffing plan", importance=Importance.HIGH, due=NOW + timedelta(days=10))
+    add(service, "Someday: tidy the wiki", importance=Importance.LOW)
+    add(service, "Sev1 checkout down", kind=Kind.ESCALATION, severity=1)
+    window = MainWindow(service)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    painted: list[Quadrant] = []
+    at_signal: list[list[Quadrant]] = []
+
+    class Watch(QObject):
+        def __init__(self, quadrant: Quadrant) -> None:
+            super().__init__()
+            self.quadrant = quadrant
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                painted.append(self.quadrant)
+            return False
+
+    watches = [Watch(q) for q in Quadrant]
+    for watch in watches:
+        window.matrix.views[watch.quadrant].viewport().installEventFilter(watch)
+    QApplication.processEvents()
+    painted.clear()
+    window.matrix.repainted.connect(lambda: at_signal.append(sorted(set(painted), key=list(Quadrant).index)))
+    drop_on(window, Quadrant.ELIMINATE, encode_ids([plan]))
+    assert at_signal and at_signal[0] == [Quadrant.SCHEDULE, Quadrant.ELIMINATE]
+    assert window.matrix.models[Quadrant.ELIMINATE].row_of(plan) >= 0
