@@ -288,7 +288,6 @@ def build_views(
 ) -> list[ItemView]:
     """Views of rows, ordered by open first, quadrant, then ``rules.rank``."""
     now_us = to_micros(now)
-    keyed = []
     get = minutes.get
     with paused_gc():
         keyed = _keyed_views(rows, now, now_us, policy, get, quadrant)

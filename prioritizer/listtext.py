@@ -99,8 +99,8 @@ def _groups(rows: Iterable[Sequence[Any]], now: datetime, tz: tzinfo, horizon: t
          key_customer, pinned_q, pinned_us, cached_q) in rows:  # fmt: skip
         # Without a deadline or a start, these are every value the rules read that
         # changes from item to item (now and the horizon do not): items alike share one answer.
-        key = (kind, importance, strategic, severity, key_customer, pinned_q, pinned_us)
-        placed = alike.get(key) if due_us is None and start_us is None else None
+        key = (kind, importance, strategic, severity, key_customer, pinned_q, pinned_us) if due_us is None and start_us is None else None
+        placed = alike.get(key) if key is not None else None
         due = None if due_us is None else epoch + td(0, 0, due_us)
         start = None if start_us is None else epoch + td(0, 0, start_us)
         if placed is None:
@@ -112,7 +112,7 @@ def _groups(rows: Iterable[Sequence[Any]], now: datetime, tz: tzinfo, horizon: t
                 None if pinned_us is None else epoch + td(0, 0, pinned_us), now, horizon,
             )  # fmt: skip
             placed = (q, pinned, "         " + _SENTENCE(reasons))
-            if due_us is None and start_us is None:
+            if key is not None:
                 alike[key] = placed
         q, pinned, because = placed
         if q is not QUADRANTS[cached_q]:

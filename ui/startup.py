@@ -72,7 +72,7 @@ def quick_enum(
 # Python 3.11's _simple_enum, below, for the four bases PySide6 uses; any other Python takes _simple_enum.
 _LEAN_BASES = (enum.Enum, enum.IntEnum, enum.Flag, enum.IntFlag)
 _REDIRECT = dict(enum.property().__dict__)  # what enum.property() holds before __set_name__
-# 3.11.4 and later keep a mask of a flag's single bits (and its mask counts multi-bit values too); 3.11.2 does not.
+# Some 3.11 releases (3.11.7) keep a mask of a flag's single bits and count multi-bit values in its mask; 3.11.2 does neither.
 _SINGLES = "_singles_mask_" in vars(enum.Flag)
 _lean_checked: list[bool] = []
 
