@@ -47,7 +47,7 @@ from .models import Base, Setting
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 READ_ONLY = "prioritizer_read_only"  # execution option of read-only units
 
 
@@ -205,7 +205,12 @@ def _add_open_rank_index(conn: Connection) -> None:
     index.create(conn, checkfirst=True)
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _add_open_rank_index}
+def _add_item_version(conn: Connection) -> None:
+    """3: the row version of each item (models.Item.version), 1 for every existing row."""
+    conn.exec_driver_sql("ALTER TABLE items ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _add_open_rank_index, 3: _add_item_version}
 
 
 def schema_version(engine: Engine) -> int:

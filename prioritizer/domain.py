@@ -7,6 +7,7 @@ window and the command line never hold live ORM objects.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -173,7 +174,11 @@ class Placement:
 
 @dataclass(frozen=True)
 class ItemView:
-    """Everything a view or the command line shows about one item."""
+    """Everything a view or the command line shows about one item.
+
+    ``version`` is the row version read with it: the window passes it back with a
+    write, which ``Service`` refuses if someone changed the item since (``StaleItemError``).
+    """
 
     id: int
     kind: Kind
@@ -197,6 +202,7 @@ class ItemView:
     pinned_at: datetime | None
     minutes_spent: int
     timer_running: bool
+    version: int
     rank: tuple[object, ...] = field(default=(), compare=False)
     order_reason: str = ""
 
@@ -271,6 +277,9 @@ class Changes:
         added / removed: ids that appeared in or left the open list.
         time: whether time entries changed (balance, timers).
         policy: whether the policy changed.
+        versions: the row version each item written has now (``ItemView.version``), so
+            the writer knows which versions it made itself (the window's undo checks).
+        elsewhere: made by another process (the ``watch.ChangeWatcher``), not by this one.
     """
 
     items: frozenset[int] = frozenset()
@@ -278,14 +287,21 @@ class Changes:
     removed: frozenset[int] = frozenset()
     time: bool = False
     policy: bool = False
+    versions: Mapping[int, int] = field(default_factory=dict, compare=False)
+    elsewhere: bool = False
 
     def __or__(self, other: Changes) -> Changes:
+        versions = dict(self.versions)
+        for item_id, version in other.versions.items():  # versions only grow: the newer one
+            versions[item_id] = max(version, versions.get(item_id, version))
         return Changes(
             items=self.items | other.items,
             added=self.added | other.added,
             removed=self.removed | other.removed,
             time=self.time or other.time,
             policy=self.policy or other.policy,
+            versions=versions,
+            elsewhere=self.elsewhere or other.elsewhere,
         )
 
     @property
@@ -300,3 +316,30 @@ class StorageError(RuntimeError):
 
 class InputError(ValueError):
     """Bad user input: the message names the problem in one line."""
+
+
+class Unchecked(enum.Enum):
+    """What a caller passes when it read nothing to check against (the command line): ``UNCHECKED``."""
+
+    UNCHECKED = "unchecked"
+
+
+UNCHECKED = Unchecked.UNCHECKED
+
+
+class StaleItemError(InputError):
+    """A write made on a stale copy was refused: the item (or the timer) changed elsewhere since it was read.
+
+    Raised only when the caller passed what it read (a version, the running timer);
+    the command line passes nothing and never meets it. An InputError, so every
+    existing handler shows the one-line message; nothing was written.
+
+    Attributes:
+        ids: the items that changed since they were read (reload them).
+        timer: True when it was the running timer that changed.
+    """
+
+    def __init__(self, message: str, ids: frozenset[int] = frozenset(), *, timer: bool = False) -> None:
+        super().__init__(message)
+        self.ids = ids
+        self.timer = timer

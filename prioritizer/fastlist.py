@@ -40,14 +40,14 @@ if TYPE_CHECKING:
     from typing import Any
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # models.EPOCH (models imports SQLAlchemy)
-SCHEMA_VERSION = 2  # db.SCHEMA_VERSION; tests/test_fastlist.py checks they agree
+SCHEMA_VERSION = 3  # db.SCHEMA_VERSION; tests/test_fastlist.py checks they agree
 
 # The columns every item view is built from, in row order. Instants are raw integer
 # microseconds (no per-value type processing); row_view converts them.
 LIST_COLUMNS = (
     "id", "kind", "title", "notes", "importance", "due", "estimate_minutes", "strategic", "delegated_to", "status",
     "created_at", "updated_at", "closed_at", "start", "end", "severity", "customer", "key_customer",
-    "pinned_quadrant", "pinned_at", "quadrant", "urgent", "important", "placed_at", "changes_at",
+    "pinned_quadrant", "pinned_at", "quadrant", "urgent", "important", "placed_at", "changes_at", "version",
 )  # fmt: skip
 TIME_COLUMNS = frozenset({"due", "created_at", "updated_at", "closed_at", "start", "end", "pinned_at", "placed_at", "changes_at"})
 NO_TIME = (0, False)
@@ -214,7 +214,7 @@ def row_view(
     """
     (item_id, kind, title, notes, importance, due, estimate, strategic, delegated_to, status,
      created_at, updated_at, closed_at, start, end, severity, customer, key_customer, pinned_q, pinned_at,
-     quadrant, urgent, important, placed_at, changes_at) = row  # fmt: skip
+     quadrant, urgent, important, placed_at, changes_at, version) = row  # fmt: skip
     kind_e = KINDS[kind]
     importance_e = IMPORTANCES[importance]
     due_dt = None if due is None else _epoch + _td(0, 0, due)
@@ -260,6 +260,7 @@ def row_view(
             "pinned_at": None if pinned_at is None else _epoch + _td(0, 0, pinned_at),
             "minutes_spent": minutes[0],
             "timer_running": minutes[1],
+            "version": version,
             "rank": rules.rank_of(kind_e, importance_e, due_dt, severity, start_dt, created, now),
             "_order_source": (kind_e, importance_e, due_dt, severity, start_dt, now),
         },

@@ -7,6 +7,13 @@ and the same on SQLite and PostgreSQL. Naive datetimes are refused.
 Each item also caches its current placement (``quadrant``, ``urgent``,
 ``important``, ``placed_at``, ``changes_at``) so the open list is one indexed
 query; the rules in ``rules.py`` stay the single source of truth for it.
+
+``Item.version`` is the row version of what people set (fields, pin, status): the
+window passes the version it read with every write and ``Service`` refuses one
+made on a stale copy (``StaleItemError``). It is SQLAlchemy's ``version_id_col``
+(every ORM UPDATE also checks the version it loaded), bumped by ``_bump_version``
+only when a column people set changed: the rules re-placing an item (the cached
+placement) and time entries do not make the window's copy stale.
 """
 
 from __future__ import annotations
@@ -14,9 +21,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, text
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, event, inspect, text
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from .clock import UTC
@@ -95,6 +102,8 @@ class Item(Base):
     important: Mapped[bool] = mapped_column(Boolean, default=False)
     placed_at: Mapped[datetime | None]
     changes_at: Mapped[datetime | None]
+    # Row version of what people set (module docstring); schema 3.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
     entries: Mapped[list[TimeEntry]] = relationship(back_populates="item", cascade="all, delete-orphan")
 
@@ -107,6 +116,21 @@ class Item(Base):
         # The open list in rules.rank's order, read from the index alone: no sort (ordering.py).
         Index("ix_items_open_rank", "status", *(text(f"({e})") for e in ORDER_EXPRESSIONS), *COVERED_COLUMNS),
     )
+    # The application sets the version (_bump_version); the ORM still checks the loaded one on UPDATE.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+
+# What the rules and the clock write by themselves: a change of these alone is not a new version.
+_NOT_VERSIONED = frozenset({"id", "version", "updated_at", "quadrant", "urgent", "important", "placed_at", "changes_at"})
+VERSIONED_COLUMNS = tuple(c.key for c in Item.__table__.columns if c.key not in _NOT_VERSIONED)
+
+
+@event.listens_for(Item, "before_update")
+def _bump_version(_mapper: Mapper[Item], _connection: Connection, item: Item) -> None:
+    """A new row version when a column people set changed (the UPDATE is then made with it)."""
+    attrs = inspect(item).attrs
+    if any(attrs[name].history.has_changes() for name in VERSIONED_COLUMNS):
+        item.version = item.version + 1
 
 
 class TimeEntry(Base):

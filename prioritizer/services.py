@@ -4,12 +4,18 @@ Each public method is one short unit of work (one session, one transaction) and
 returns plain dataclasses from ``domain`` plus a ``Changes`` value describing
 what changed, so each view refreshes only its part. Validation happens before
 anything is written: bad input raises ``InputError`` and changes nothing.
+
+No stale write: the item writes take the row versions the caller read
+(``versions``/``version``, from ``ItemView.version``) and the timer actions the
+item whose timer the caller saw running (``running``); when the database says
+otherwise, inside the same write transaction, they raise ``StaleItemError`` and
+write nothing. The command line passes none of these and is never refused so.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import fields, replace
 from datetime import datetime, timedelta, tzinfo
@@ -23,6 +29,7 @@ from . import rules
 from .clock import local_tz, utcnow
 from .db import READ_ONLY, make_engine, migrate, resolve_location, sqlite_connection, storage_errors
 from .domain import (
+    UNCHECKED,
     Actor,
     Changes,
     EntrySource,
@@ -34,9 +41,11 @@ from .domain import (
     Kind,
     Policy,
     Quadrant,
+    StaleItemError,
     Status,
     TimeEntryView,
     TriageEvent,
+    Unchecked,
 )
 from .fastlist import (
     IMPORTANCES,
@@ -52,6 +61,7 @@ from .fastlist import (
     read_views,
 )
 from .fastlist import QUADRANT_ORDER as QUADRANT_ORDER  # re-exported (bench, older callers)
+from .humanize import minutes_text
 from .models import Incident, Item, Setting, TimeEntry, TriageLog, to_micros
 from .ordering import ORDER_BY, ORDERED_IDS_SQL
 
@@ -115,6 +125,18 @@ def _entry_view(entry: TimeEntry) -> TimeEntryView:
 
 def _minutes_delta(value: str) -> timedelta:
     return timedelta(minutes=float(value))
+
+
+def _versions(items: Sequence[Item]) -> dict[int, int]:
+    """The row version each written item has now (read after its unit committed)."""
+    return {item.id: item.version for item in items}
+
+
+def _stale_message(titles: Sequence[str]) -> str:
+    if len(titles) == 1:
+        return f"{titles[0]} was changed elsewhere; nothing was overwritten"
+    shown = ", ".join(titles[:3]) + (", …" if len(titles) > 3 else "")
+    return f"{len(titles)} items were changed elsewhere ({shown}); nothing was overwritten"
 
 
 def _weekdays(value: str) -> tuple[int, ...]:
@@ -472,6 +494,32 @@ class Service:
             raise InputError(f"no item with id {item_id}")
         return item
 
+    @classmethod
+    def _items(cls, session: Session, item_ids: Sequence[int], versions: Mapping[int, int] | None) -> list[Item]:
+        """The items, each at the version the caller read (``versions``: id -> version, None: unchecked).
+
+        The check runs in the write transaction (the write lock is held), so nothing can
+        slip in between it and the write; StaleItemError names every item that changed.
+        """
+        if versions is None:
+            return [cls._item(session, item_id) for item_id in item_ids]
+        items: list[Item] = []
+        stale: list[str] = []
+        stale_ids: set[int] = set()
+        for item_id in item_ids:
+            item = session.get(Item, item_id)
+            if item is None:
+                stale.append(f"item {item_id} (deleted)")
+                stale_ids.add(item_id)
+                continue
+            if item_id in versions and item.version != versions[item_id]:
+                stale.append(item.title)
+                stale_ids.add(item_id)
+            items.append(item)
+        if stale:
+            raise StaleItemError(_stale_message(stale), frozenset(stale_ids))
+        return items
+
     def add(self, draft: ItemDraft, created_at: datetime | None = None, uid: str | None = None) -> Result[int]:
         """Create an item, place it, and log its first placement."""
         clean = validate(draft)
@@ -490,7 +538,7 @@ class Service:
             session.flush()
             self._replace(session, item, now, policy, Actor.RULES, "added")
             item_id = item.id
-        return Result(item_id, Changes(items=frozenset({item_id}), added=frozenset({item_id})))
+        return Result(item_id, Changes(items=frozenset({item_id}), added=frozenset({item_id}), versions={item_id: item.version}))
 
     # --- Bulk import (added for importers.py: a whole calendar or CSV file in ONE transaction) ---
     def import_items(self, records: Sequence[ImportRecord]) -> Result[ImportOutcome]:
@@ -556,13 +604,16 @@ class Service:
         outcome = ImportOutcome(tuple(added), tuple(updated), tuple(i for i in unchanged if i not in updated))
         return Result(outcome, Changes(items=frozenset(added + updated), added=frozenset(added), time=bool(updated)))
 
-    def edit(self, item_id: int, draft: ItemDraft) -> Result[int]:
-        """Replace the editable fields of an item and re-place it."""
+    def edit(self, item_id: int, draft: ItemDraft, *, version: int | None = None) -> Result[int]:
+        """Replace the editable fields of an item and re-place it.
+
+        ``version``: the row version the caller read; StaleItemError if the item has another now.
+        """
         clean = validate(draft)
         now = self.now()
         with self.unit() as session:
             policy = self.policy_in(session)
-            item = self._item(session, item_id)
+            (item,) = self._items(session, [item_id], None if version is None else {item_id: version})
             for f in fields(ItemDraft):
                 setattr(item, f.name, getattr(clean, f.name))
             item.kind = clean.kind.value
@@ -570,21 +621,29 @@ class Service:
             item.updated_at = now
             if item.status == Status.OPEN.value:
                 self._replace(session, item, now, policy, Actor.RULES, "edited")
-        return Result(item_id, Changes(items=frozenset({item_id}), time=True))
+        return Result(item_id, Changes(items=frozenset({item_id}), time=True, versions=_versions([item])))
 
-    def move(self, item_ids: int | Sequence[int], quadrant: Quadrant, *, clear_if_rules_agree: bool = False) -> Result[list[int]]:
+    def move(
+        self,
+        item_ids: int | Sequence[int],
+        quadrant: Quadrant,
+        *,
+        clear_if_rules_agree: bool = False,
+        versions: Mapping[int, int] | None = None,
+    ) -> Result[list[int]]:
         """Pin items to a quadrant (a drag or the ``move`` command).
 
         With ``clear_if_rules_agree`` a move to the quadrant the rules would
         choose anyway clears the pin instead (a drop back where it belongs).
+        ``versions``: the row versions the caller read (see the module docstring).
         """
         ids = [item_ids] if isinstance(item_ids, int) else list(item_ids)
         quadrant = Quadrant(quadrant)
         now = self.now()
         with self.unit() as session:
             policy = self.policy_in(session)
-            for item_id in ids:
-                item = self._item(session, item_id)
+            items = self._items(session, ids, versions)
+            for item_id, item in zip(ids, items, strict=True):
                 if item.status != Status.OPEN.value:
                     raise InputError(f"item {item_id} is {item.status}; only open items can be moved")
                 unpinned = replace(_facts(item), pinned_quadrant=None)
@@ -595,78 +654,86 @@ class Service:
                 item.updated_at = now
                 self._replace(session, item, now, policy, Actor.USER, "moved by you")
         time_changed = bool(session.info.get("time_changed"))
-        return Result(ids, Changes(items=frozenset(ids), time=time_changed))
+        return Result(ids, Changes(items=frozenset(ids), time=time_changed, versions=_versions(items)))
 
-    def unpin(self, item_ids: int | Sequence[int]) -> Result[list[int]]:
-        """Let the rules decide again."""
+    def unpin(self, item_ids: int | Sequence[int], *, versions: Mapping[int, int] | None = None) -> Result[list[int]]:
+        """Let the rules decide again (``versions``: as for ``move``)."""
         ids = [item_ids] if isinstance(item_ids, int) else list(item_ids)
         now = self.now()
         with self.unit() as session:
             policy = self.policy_in(session)
-            for item_id in ids:
-                item = self._item(session, item_id)
+            items = self._items(session, ids, versions)
+            for item in items:
                 item.pinned_quadrant, item.pinned_at = None, None
                 item.updated_at = now
                 if item.status == Status.OPEN.value:
                     self._replace(session, item, now, policy, Actor.USER, "pin cleared: the rules decide")
         time_changed = bool(session.info.get("time_changed"))
-        return Result(ids, Changes(items=frozenset(ids), time=time_changed))
+        return Result(ids, Changes(items=frozenset(ids), time=time_changed, versions=_versions(items)))
 
-    def set_pin(self, item_id: int, quadrant: Quadrant | None, pinned_at: datetime | None) -> Result[int]:
-        """Restore an exact pin state (used by undo)."""
+    def set_pin(self, item_id: int, quadrant: Quadrant | None, pinned_at: datetime | None, *, version: int | None = None) -> Result[int]:
+        """Restore an exact pin state (used by undo; ``version`` as for ``edit``)."""
         now = self.now()
         with self.unit() as session:
             policy = self.policy_in(session)
-            item = self._item(session, item_id)
+            (item,) = self._items(session, [item_id], None if version is None else {item_id: version})
             item.pinned_quadrant = quadrant.value if quadrant else None
             item.pinned_at = pinned_at if quadrant else None
             item.updated_at = now
             if item.status == Status.OPEN.value:
                 self._replace(session, item, now, policy, Actor.USER, "undone")
         time_changed = bool(session.info.get("time_changed"))
-        return Result(item_id, Changes(items=frozenset({item_id}), time=time_changed))
+        return Result(item_id, Changes(items=frozenset({item_id}), time=time_changed, versions=_versions([item])))
 
-    def _close(self, item_ids: int | Sequence[int], status: Status) -> Result[list[int]]:
+    def _close(self, item_ids: int | Sequence[int], status: Status, versions: Mapping[int, int] | None) -> Result[list[int]]:
         ids = [item_ids] if isinstance(item_ids, int) else list(item_ids)
         now = self.now()
         stopped = 0
         with self.unit() as session:
-            for item_id in ids:
-                item = self._item(session, item_id)
+            items = self._items(session, ids, versions)
+            for item_id, item in zip(ids, items, strict=True):
                 if item.status != Status.OPEN.value:
                     raise InputError(f"item {item_id} is already {item.status}")
                 stopped += len(self._stop_running(session, now, item_id))
                 item.status = status.value
                 item.closed_at = now
                 item.updated_at = now
-        return Result(ids, Changes(items=frozenset(ids), removed=frozenset(ids), time=bool(stopped)))
+        changes = Changes(items=frozenset(ids), removed=frozenset(ids), time=bool(stopped), versions=_versions(items))
+        return Result(ids, changes)
 
-    def done(self, item_ids: int | Sequence[int]) -> Result[list[int]]:
-        """Mark items done (stops their timer)."""
-        return self._close(item_ids, Status.DONE)
+    def done(self, item_ids: int | Sequence[int], *, versions: Mapping[int, int] | None = None) -> Result[list[int]]:
+        """Mark items done (stops their timer; ``versions`` as for ``move``)."""
+        return self._close(item_ids, Status.DONE, versions)
 
-    def drop(self, item_ids: int | Sequence[int]) -> Result[list[int]]:
-        """Drop items: kept for the record, gone from the matrix."""
-        return self._close(item_ids, Status.DROPPED)
+    def drop(self, item_ids: int | Sequence[int], *, versions: Mapping[int, int] | None = None) -> Result[list[int]]:
+        """Drop items: kept for the record, gone from the matrix (``versions`` as for ``move``)."""
+        return self._close(item_ids, Status.DROPPED, versions)
 
-    def reopen(self, item_ids: int | Sequence[int]) -> Result[list[int]]:
-        """Open done or dropped items again (undo of done/drop)."""
+    def reopen(self, item_ids: int | Sequence[int], *, versions: Mapping[int, int] | None = None) -> Result[list[int]]:
+        """Open done or dropped items again (undo of done/drop; ``versions`` as for ``move``)."""
         ids = [item_ids] if isinstance(item_ids, int) else list(item_ids)
         now = self.now()
         with self.unit() as session:
             policy = self.policy_in(session)
-            for item_id in ids:
-                item = self._item(session, item_id)
+            items = self._items(session, ids, versions)
+            for item in items:
                 item.status = Status.OPEN.value
                 item.closed_at = None
                 item.updated_at = now
                 self._replace(session, item, now, policy, Actor.USER, "reopened")
-        return Result(ids, Changes(items=frozenset(ids), added=frozenset(ids)))
+        return Result(ids, Changes(items=frozenset(ids), added=frozenset(ids), versions=_versions(items)))
 
-    def delete(self, item_id: int) -> Result[int]:
-        """Remove an item and its history for good (undo of add only)."""
+    def delete(self, item_id: int, *, version: int | None = None) -> Result[int]:
+        """Remove an item and its history for good (undo of add only; ``version`` as for ``edit``).
+
+        Refused (InputError, nothing deleted) while the item has tracked time: time is
+        never deleted with an item, whoever logged it.
+        """
         with self.unit() as session:
-            item = self._item(session, item_id)
+            (item,) = self._items(session, [item_id], None if version is None else {item_id: version})
+            if session.scalar(select(TimeEntry.id).where(TimeEntry.item_id == item_id).limit(1)) is not None:
+                minutes = self._minutes(session, self.now(), [item_id]).get(item_id, (0, False))[0]
+                raise InputError(f"{item.title} has {minutes_text(minutes)} of tracked time; nothing was deleted (drop it instead)")
             session.delete(item)
             session.execute(delete(TriageLog).where(TriageLog.item_id == item_id))
         return Result(item_id, Changes(items=frozenset({item_id}), removed=frozenset({item_id}), time=True))
@@ -718,11 +785,35 @@ class Service:
             entry = session.scalar(select(TimeEntry).where(TimeEntry.end.is_(None)).order_by(TimeEntry.start.desc()).limit(1))
             return _entry_view(entry) if entry else None
 
-    def start_timer(self, item_id: int) -> Result[TimeEntryView]:
-        """Start the timer on an item, stopping any other; committed at once."""
+    @staticmethod
+    def _check_running(session: Session, seen: int | None | Unchecked) -> None:
+        """StaleItemError unless the timer runs on the item the caller saw it on (``seen``; None: no timer)."""
+        if isinstance(seen, Unchecked):
+            return
+        entry = session.scalar(select(TimeEntry).where(TimeEntry.end.is_(None)).order_by(TimeEntry.start.desc()).limit(1))
+        actual = entry.item_id if entry is not None else None
+        if actual == seen:
+            return
+        title = session.scalar(select(Item.title).where(Item.id == actual)) if actual is not None else None
+        seen_title = session.scalar(select(Item.title).where(Item.id == seen)) if seen is not None else None
+        if title is None:
+            message = f"the timer on {seen_title or f'item {seen}'} was stopped elsewhere; nothing was changed"
+        elif seen_title is None:
+            message = f"a timer was started elsewhere on {title}; nothing was stopped"
+        else:
+            message = f"the timer was moved elsewhere from {seen_title} to {title}; nothing was stopped"
+        raise StaleItemError(message, frozenset(i for i in (seen, actual) if i is not None), timer=True)
+
+    def start_timer(self, item_id: int, *, running: int | None | Unchecked = UNCHECKED) -> Result[TimeEntryView]:
+        """Start the timer on an item, stopping any other; committed at once.
+
+        ``running``: the item the caller saw the timer running on (None: none); StaleItemError
+        if it runs elsewhere now, so a timer started elsewhere is never stopped unseen.
+        """
         self.refresh()
         now = self.now()
         with self.unit() as session:
+            self._check_running(session, running)
             item = self._item(session, item_id)
             if item.status != Status.OPEN.value:
                 raise InputError(f"item {item_id} is {item.status}; reopen it to track time")
@@ -737,11 +828,12 @@ class Service:
         touched = frozenset({item_id} | {e.item_id for e in stopped})
         return Result(view, Changes(items=touched, time=True))
 
-    def stop_timer(self) -> Result[TimeEntryView | None]:
-        """Stop the running timer, if any."""
+    def stop_timer(self, *, running: int | None | Unchecked = UNCHECKED) -> Result[TimeEntryView | None]:
+        """Stop the running timer, if any (``running``: as for ``start_timer``)."""
         self.refresh()
         now = self.now()
         with self.unit() as session:
+            self._check_running(session, running)
             stopped = self._stop_running(session, now)
             session.flush()
             view = _entry_view(stopped[-1]) if stopped else None

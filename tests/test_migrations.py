@@ -11,6 +11,7 @@ import hashlib
 import shutil
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -96,7 +97,7 @@ def test_v1_gains_the_open_rank_index(db_path: Path) -> None:
 
     _fixture_copy(1, db_path)
     Service.open(str(db_path), now=NOW).close()
-    assert _version(db_path) == 2
+    assert _version(db_path) == db.SCHEMA_VERSION
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         plan = conn.execute(f"EXPLAIN QUERY PLAN SELECT id, quadrant FROM items WHERE status = 'open' ORDER BY {ORDER_BY}").fetchall()
@@ -105,6 +106,26 @@ def test_v1_gains_the_open_rank_index(db_path: Path) -> None:
     details = " ".join(str(row[-1]) for row in plan)
     assert "ix_items_open_rank" in details and "TEMP B-TREE" not in details
     assert [b.reason for b in bk.list_backups(str(db_path))] == ["pre-migration-v1"]
+
+
+def test_v2_gains_a_row_version_that_edits_check(db_path: Path) -> None:
+    """Migration 3: every item starts at version 1; an edit made on that version passes, one on an older copy is refused."""
+    from prioritizer.domain import StaleItemError
+
+    _fixture_copy(2, db_path)
+    svc = Service.open(str(db_path), now=NOW)
+    try:
+        assert _version(db_path) == 3
+        views = svc.list_items(include_closed=True)
+        assert views and {v.version for v in views} == {1}
+        target = views[0]
+        draft = svc.draft_of(target.id)
+        svc.edit(target.id, replace(draft, notes="first"), version=1)
+        with pytest.raises(StaleItemError, match="changed elsewhere"):
+            svc.edit(target.id, replace(draft, notes="second"), version=1)
+        assert svc.draft_of(target.id).notes == "first"
+    finally:
+        svc.close()
 
 
 @pytest.fixture
