@@ -206,8 +206,10 @@ def _add_open_rank_index(conn: Connection) -> None:
 
 
 def _add_item_version(conn: Connection) -> None:
-    """3: the row version of each item (models.Item.version), 1 for every existing row."""
+    """3: the row version of each item (models.Item.version), 1 for every existing row, and its index."""
     conn.exec_driver_sql("ALTER TABLE items ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+    index = next(i for i in Base.metadata.tables["items"].indexes if i.name == "ix_items_version")
+    index.create(conn)  # no checkfirst: reflecting the expression index of step 2 only warns, and this step runs once
 
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _add_open_rank_index, 3: _add_item_version}

@@ -11,9 +11,12 @@ query; the rules in ``rules.py`` stay the single source of truth for it.
 ``Item.version`` is the row version of what people set (fields, pin, status): the
 window passes the version it read with every write and ``Service`` refuses one
 made on a stale copy (``StaleItemError``). It is SQLAlchemy's ``version_id_col``
-(every ORM UPDATE also checks the version it loaded), bumped by ``_bump_version``
-only when a column people set changed: the rules re-placing an item (the cached
-placement) and time entries do not make the window's copy stale.
+(every ORM UPDATE also checks the version it loaded), set here only when a row is
+added or a column people set changed: the rules re-placing an item (the cached
+placement) and time entries do not make the window's copy stale. A new version is
+the highest stored one plus one (read once per write transaction, which holds the
+write lock), so versions only grow across the whole table and "what changed since
+version N" is one indexed range (``watch.py``, ``ix_items_version``).
 """
 
 from __future__ import annotations
@@ -21,9 +24,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, event, inspect, text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, event, func, inspect, select, text
 from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, object_session, relationship
 from sqlalchemy.types import TypeDecorator
 
 from .clock import UTC
@@ -115,6 +118,8 @@ class Item(Base):
         Index("ix_items_kind_end", "kind", "end"),
         # The open list in rules.rank's order, read from the index alone: no sort (ordering.py).
         Index("ix_items_open_rank", "status", *(text(f"({e})") for e in ORDER_EXPRESSIONS), *COVERED_COLUMNS),
+        # What changed since version N (watch.py), and the next version (max + 1): both read the index alone.
+        Index("ix_items_version", "version"),
     )
     # The application sets the version (_bump_version); the ORM still checks the loaded one on UPDATE.
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
@@ -125,12 +130,34 @@ _NOT_VERSIONED = frozenset({"id", "version", "updated_at", "quadrant", "urgent",
 VERSIONED_COLUMNS = tuple(c.key for c in Item.__table__.columns if c.key not in _NOT_VERSIONED)
 
 
+_NEXT_VERSION = "prioritizer.next_version"  # Session.info key: (transaction, the version its writes get)
+
+
+def _next_version(connection: Connection, item: Item) -> int:
+    """The version every item written in this transaction gets: the highest stored one plus one."""
+    session = object_session(item)
+    transaction = session.get_transaction() if session is not None else None
+    cached = session.info.get(_NEXT_VERSION) if session is not None else None
+    if cached is not None and cached[0] is transaction:
+        return int(cached[1])
+    value = int(connection.scalar(select(func.max(Item.version))) or 0) + 1
+    if session is not None:
+        session.info[_NEXT_VERSION] = (transaction, value)
+    return value
+
+
+@event.listens_for(Item, "before_insert")
+def _first_version(_mapper: Mapper[Item], connection: Connection, item: Item) -> None:
+    """A new item's version: above every stored one, so a watcher finds it by version too."""
+    item.version = _next_version(connection, item)
+
+
 @event.listens_for(Item, "before_update")
-def _bump_version(_mapper: Mapper[Item], _connection: Connection, item: Item) -> None:
+def _bump_version(_mapper: Mapper[Item], connection: Connection, item: Item) -> None:
     """A new row version when a column people set changed (the UPDATE is then made with it)."""
     attrs = inspect(item).attrs
     if any(attrs[name].history.has_changes() for name in VERSIONED_COLUMNS):
-        item.version = item.version + 1
+        item.version = _next_version(connection, item)
 
 
 class TimeEntry(Base):
