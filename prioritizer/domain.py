@@ -343,3 +343,11 @@ class StaleItemError(InputError):
         super().__init__(message)
         self.ids = ids
         self.timer = timer
+
+    @classmethod
+    def changed(cls, titles: list[str], ids: frozenset[int]) -> StaleItemError:
+        """The error for items changed elsewhere: "Refund backlog was changed elsewhere; nothing was overwritten"."""
+        if len(titles) == 1:
+            return cls(f"{titles[0]} was changed elsewhere; nothing was overwritten", ids)
+        shown = ", ".join(titles[:3]) + (", …" if len(titles) > 3 else "")
+        return cls(f"{len(titles)} items were changed elsewhere ({shown}); nothing was overwritten", ids)

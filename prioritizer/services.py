@@ -132,12 +132,6 @@ def _versions(items: Sequence[Item]) -> dict[int, int]:
     return {item.id: item.version for item in items}
 
 
-def _stale_message(titles: Sequence[str]) -> str:
-    if len(titles) == 1:
-        return f"{titles[0]} was changed elsewhere; nothing was overwritten"
-    shown = ", ".join(titles[:3]) + (", …" if len(titles) > 3 else "")
-    return f"{len(titles)} items were changed elsewhere ({shown}); nothing was overwritten"
-
 
 def _weekdays(value: str) -> tuple[int, ...]:
     return tuple(int(d) for d in value.split(",") if d)
@@ -482,9 +476,13 @@ class Service:
 
     def draft_of(self, item_id: int) -> ItemDraft:
         """The editable fields of an item, to change and pass to ``edit``."""
+        return self.editable(item_id)[0]
+
+    def editable(self, item_id: int) -> tuple[ItemDraft, int]:
+        """The editable fields of an item and the row version they were read at (one read), for ``edit``."""
         with self.read_unit() as session:
             item = self._item(session, item_id)
-            return ItemDraft(**{f.name: getattr(item, f.name) for f in fields(ItemDraft)})
+            return ItemDraft(**{f.name: getattr(item, f.name) for f in fields(ItemDraft)}), item.version
 
     # ----------------------------------------------------------------- writes
     @staticmethod
@@ -517,7 +515,7 @@ class Service:
                 stale_ids.add(item_id)
             items.append(item)
         if stale:
-            raise StaleItemError(_stale_message(stale), frozenset(stale_ids))
+            raise StaleItemError.changed(stale, frozenset(stale_ids))
         return items
 
     def add(self, draft: ItemDraft, created_at: datetime | None = None, uid: str | None = None) -> Result[int]:
@@ -673,17 +671,26 @@ class Service:
 
     def set_pin(self, item_id: int, quadrant: Quadrant | None, pinned_at: datetime | None, *, version: int | None = None) -> Result[int]:
         """Restore an exact pin state (used by undo; ``version`` as for ``edit``)."""
+        result = self.set_pins({item_id: (quadrant, pinned_at)}, versions=None if version is None else {item_id: version})
+        return Result(item_id, result.changes)
+
+    def set_pins(
+        self, states: Mapping[int, tuple[Quadrant | None, datetime | None]], *, versions: Mapping[int, int] | None = None
+    ) -> Result[list[int]]:
+        """Restore exact pin states, all or none (undo of a move; ``versions`` as for ``move``)."""
+        ids = list(states)
         now = self.now()
         with self.unit() as session:
             policy = self.policy_in(session)
-            (item,) = self._items(session, [item_id], None if version is None else {item_id: version})
-            item.pinned_quadrant = quadrant.value if quadrant else None
-            item.pinned_at = pinned_at if quadrant else None
-            item.updated_at = now
-            if item.status == Status.OPEN.value:
-                self._replace(session, item, now, policy, Actor.USER, "undone")
+            items = self._items(session, ids, versions)
+            for item, (quadrant, pinned_at) in zip(items, states.values(), strict=True):
+                item.pinned_quadrant = quadrant.value if quadrant else None
+                item.pinned_at = pinned_at if quadrant else None
+                item.updated_at = now
+                if item.status == Status.OPEN.value:
+                    self._replace(session, item, now, policy, Actor.USER, "undone")
         time_changed = bool(session.info.get("time_changed"))
-        return Result(item_id, Changes(items=frozenset({item_id}), time=time_changed, versions=_versions([item])))
+        return Result(ids, Changes(items=frozenset(ids), time=time_changed, versions=_versions(items)))
 
     def _close(self, item_ids: int | Sequence[int], status: Status, versions: Mapping[int, int] | None) -> Result[list[int]]:
         ids = [item_ids] if isinstance(item_ids, int) else list(item_ids)

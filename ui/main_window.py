@@ -5,15 +5,24 @@ through an undoable command (:mod:`ui.commands`) and every refresh comes from th
 bus's ``changed`` signal. It also runs the live re-sort: a single-shot timer set to
 the core's ``next_change()`` moment re-places items exactly when their placement
 changes by itself, and says so in the status bar.
+
+Changes made elsewhere (the command line beside the window): a timer polls the
+core's ``watch.ChangeWatcher`` every :data:`WATCH_MS` while the window is shown
+(one pragma when nothing changed) and announces what it found on the bus, so the
+cards, the details, the balance and the running timer reload only what changed.
+Every write passes what the window showed (versions, the running timer); a write
+the core refuses because the item changed elsewhere reloads it and says so in one
+status line ("Refund backlog was changed elsewhere; nothing was overwritten").
 """
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QHideEvent, QKeySequence, QResizeEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QBoxLayout,
     QDialog,
@@ -32,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from prioritizer import __version__
-from prioritizer.domain import Changes, IncidentSummary, InputError, ItemView, Kind, Quadrant
+from prioritizer.domain import Changes, IncidentSummary, InputError, ItemView, Kind, Quadrant, StaleItemError
 from prioritizer.drafts import ItemDraft
 from prioritizer.humanize import minutes_text
 
@@ -57,9 +66,11 @@ from .views import build_view, registered_views
 
 if TYPE_CHECKING:  # services imports SQLAlchemy, which the start-up does not wait for
     from prioritizer.services import Service
+    from prioritizer.watch import ChangeWatcher
 
 NARROW_WIDTH = 1000  # below this window width the quick add and the filter stack, so quick add keeps room
 MAX_TIMER_MS = 6 * 3600 * 1000  # re-check at least every 6 h (a laptop may sleep through a change)
+WATCH_MS = 750  # changes made elsewhere show within this (and the time to reload them): well inside 2 s
 EXTRA_KEYS = (
     ("Arrows", "Move between cards; past the edge, to the next quadrant"),
     ("Shift+Arrows / Ctrl+click", "Select several cards"),
@@ -88,6 +99,7 @@ class MainWindow(QMainWindow):
         matrix: the four quadrants. undo_stack: every undoable change.
         actions: the QActions built from the registry.
         resort_timer: the single-shot timer of the live re-sort.
+        watch_timer: polls for changes made elsewhere while the window is shown.
     """
 
     def __init__(self, service: Service, settings: WindowSettings | None = None, parent: QWidget | None = None) -> None:
@@ -107,12 +119,16 @@ class MainWindow(QMainWindow):
         self._views: dict[str, QWidget] = {}
         self._lazy: set[str] = set()  # views whose tab holds a placeholder until first shown
         self._pages: dict[str, QWidget] = {}
+        self._timer_item: int | None = None  # the item the status bar shows the timer running on
+        self._watcher: ChangeWatcher | None = None
         self._build()
         self._connect()
         self._update_actions()
         self._update_empty_state()
         self._update_timer_label()
         self.schedule_resort(ask_core=True)
+        if service.is_open:  # a DeferredService: service_opened starts watching
+            self._start_watching()
         self.resize(1280, 800)
         if settings is not None:
             settings.restore(self, self.splitters())
@@ -222,6 +238,8 @@ class MainWindow(QMainWindow):
         self.minute_timer = QTimer(self)
         self.minute_timer.setInterval(60_000)
         self.minute_timer.start()
+        self.watch_timer = QTimer(self)
+        self.watch_timer.setInterval(WATCH_MS)
 
     def _connect(self) -> None:
         for model in self.matrix.models.values():
@@ -245,6 +263,7 @@ class MainWindow(QMainWindow):
         self.resort_timer.timeout.connect(self.resort_now)
         self._after_change.timeout.connect(self._refresh_after_change)
         self.minute_timer.timeout.connect(self._minute_passed)
+        self.watch_timer.timeout.connect(self.poll_elsewhere)
 
     # ------------------------------------------------------------------ views
     def add_view(self, name: str, title: str, widget: QWidget) -> None:
@@ -362,6 +381,7 @@ class MainWindow(QMainWindow):
 
     def _update_timer_label(self) -> None:
         running = self.service.running()
+        self._timer_item = running.item_id if running is not None else None  # what Space acts on
         self.timer_icon.setVisible(running is not None)
         if running is None:
             self.timer_label.setText("No timer running")
@@ -385,9 +405,31 @@ class MainWindow(QMainWindow):
         """
         self.balance_label.refresh()
         self.schedule_resort(ask_core=True)
+        self._start_watching()
         if self.isVisible():
             self.forgotten_timer.listen(True)  # it waited for the Service
         self.forgotten_timer.check()  # as the window's activation would have
+
+    # ------------------------------------------------------- changed elsewhere
+    def _start_watching(self) -> None:
+        from prioritizer.watch import watcher_for
+
+        if self._watcher is None:
+            self._watcher = watcher_for(self.service.engine)  # None for a server database (LISTEN/NOTIFY later)
+        if self._watcher is not None and self.isVisible():
+            self.watch_timer.start()
+
+    def poll_elsewhere(self) -> Changes | None:
+        """Announce what was committed elsewhere since the last poll (the watch timer; tests)."""
+        if self._watcher is None:
+            return None
+        try:
+            changes = self._watcher.poll()
+        except sqlite3.OperationalError:
+            return None  # busy or locked for a moment: the next tick looks again
+        if changes is not None:
+            self.bus.announce(changes)
+        return changes
 
     # ------------------------------------------------------------ live re-sort
     def flush(self) -> None:
@@ -431,13 +473,21 @@ class MainWindow(QMainWindow):
 
     # --------------------------------------------------------------- commands
     def execute(self, command: commands.ServiceCommand) -> bool:
-        """Run an undoable command; a refusal is shown in the status bar."""
+        """Run an undoable command; a refusal is shown in the status bar.
+
+        Changed elsewhere since the window read it: the bus has reloaded the items, and the
+        status line says that nothing was overwritten.
+        """
         try:
             commands.execute(self.undo_stack, command)
         except InputError as exc:
             self.bus.failed.emit(str(exc))
             return False
         return True
+
+    def _seen(self, ids: list[int]) -> dict[int, int]:
+        """The versions of the items as the window shows them (what a new command expects)."""
+        return {i: view.version for i in ids if (view := self.store.get(i)) is not None}
 
     def add_item(self, draft: ItemDraft) -> None:
         """Add an item from quick add."""
@@ -462,7 +512,7 @@ class MainWindow(QMainWindow):
     def move_items(self, ids: list[int], quadrant: Quadrant) -> None:
         """Pin items to a quadrant (drop, 1–4)."""
         if ids:
-            self.execute(commands.MoveCommand(self.bus, list(ids), quadrant, self._pin_states(ids)))
+            self.execute(commands.MoveCommand(self.bus, list(ids), quadrant, self._pin_states(ids), self._seen(ids)))
 
     def _move_selected(self, quadrant: Quadrant) -> None:
         self.move_items(self.matrix.selected_ids(), quadrant)
@@ -490,7 +540,7 @@ class MainWindow(QMainWindow):
             return
         item_id = ids[0]
         try:
-            draft = self.service.draft_of(item_id)
+            draft, version = self.service.editable(item_id)  # OK is refused if the item changes meanwhile
         except InputError as exc:
             self.bus.failed.emit(str(exc))
             return
@@ -498,7 +548,7 @@ class MainWindow(QMainWindow):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             new = dialog.draft()
             if new != draft:
-                self.execute(commands.EditCommand(self.bus, item_id, new))
+                self.execute(commands.EditCommand(self.bus, item_id, new, draft, version))
         self.matrix.focus_active()
 
     def move_to_do(self) -> None:
@@ -521,32 +571,42 @@ class MainWindow(QMainWindow):
         """Let the rules place the selection."""
         ids = self.matrix.selected_ids()
         if ids:
-            self.execute(commands.UnpinCommand(self.bus, ids, self._pin_states(ids)))
+            self.execute(commands.UnpinCommand(self.bus, ids, self._pin_states(ids), self._seen(ids)))
 
     def done_selected(self) -> None:
         """Mark the selection done."""
         ids = self.matrix.selected_ids()
-        if ids and self.execute(commands.CloseCommand(self.bus, ids, drop=False)):
+        if ids and self.execute(commands.CloseCommand(self.bus, ids, drop=False, seen=self._seen(ids))):
             self.statusBar().showMessage(f"Done: {len(ids)} item{'s' if len(ids) != 1 else ''} (Ctrl+Z to undo)", 6000)
 
     def drop_selected(self) -> None:
         """Drop the selection."""
         ids = self.matrix.selected_ids()
-        if ids and self.execute(commands.CloseCommand(self.bus, ids, drop=True)):
+        if ids and self.execute(commands.CloseCommand(self.bus, ids, drop=True, seen=self._seen(ids))):
             self.statusBar().showMessage(f"Dropped {len(ids)} item{'s' if len(ids) != 1 else ''} (Ctrl+Z to undo)", 6000)
 
     def toggle_timer(self) -> None:
-        """Start the timer on the selected item, or stop it if it runs there."""
+        """Start the timer on the selected item, or stop it if it runs there.
+
+        The core is told where the window shows the timer running: if it runs elsewhere now
+        (started or stopped by the command line), nothing is stopped or started; the window
+        shows the running timer as it is and says so, and Space acts on that the next time.
+        """
         current = self.matrix.current_item()
         if current is None:
             return
+        seen = self._timer_item
         try:
-            if current.timer_running:
-                self.bus.run(self.service.stop_timer)
+            if seen == current.id:
+                self.bus.run(self.service.stop_timer, running=seen)
                 self.statusBar().showMessage(f"Timer stopped on “{current.title}”", 5000)
             else:
-                self.bus.run(self.service.start_timer, current.id)
+                self.bus.run(self.service.start_timer, current.id, running=seen)
                 self.statusBar().showMessage(f"Timer started on “{current.title}”", 5000)
+        except StaleItemError as exc:
+            self._update_timer_label()  # the truth at once (the cards reload through the bus)
+            message = str(exc)
+            self.bus.failed.emit(message[:1].upper() + message[1:])
         except InputError as exc:
             self.bus.failed.emit(str(exc))
         self._update_actions()
@@ -676,9 +736,20 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: D102, N802
         self.forgotten_timer.listen(True)  # again, after a close
+        if self._watcher is not None:
+            self.watch_timer.start()
         super().showEvent(event)
 
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: D102, N802
+        # Polling only while shown: a closed window never touches the database behind a restore. A
+        # minimized window gets a (spontaneous) hide too; shown again, its first poll catches up.
+        self.watch_timer.stop()
+        super().hideEvent(event)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: D102, N802
+        self.watch_timer.stop()
+        if self._watcher is not None:
+            self._watcher.close()
         self.forgotten_timer.listen(False)  # its filter is on the whole app
         if self.incident.active:
             self.toggle_incident(False)
