@@ -375,7 +375,10 @@ def test_a_refused_operation_is_reported_and_not_pushed(window: MainWindow, item
     service.done(items["plan"])  # behind the window's back
     window.move_items([items["plan"]], Quadrant.DO)
     assert window.undo_stack.count() == 0
-    assert "only open items can be moved" in window.statusBar().currentMessage()
+    # Done since the window read it: refused as changed elsewhere, and the card reloaded (gone).
+    assert window.statusBar().currentMessage() == "Q1 staffing plan was changed elsewhere; nothing was overwritten"
+    assert quadrant_of(window, items["plan"]) is None
+    assert service.get(items["plan"]).status is Status.DONE
 
 
 def test_card_tooltip_shows_an_html_title_as_typed(qtbot, service: Service) -> None:  # type: ignore[no-untyped-def]
