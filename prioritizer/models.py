@@ -24,7 +24,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, event, func, inspect, select, text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, event, inspect, text
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, object_session, relationship
 from sqlalchemy.types import TypeDecorator
@@ -128,6 +128,7 @@ class Item(Base):
 # What the rules and the clock write by themselves: a change of these alone is not a new version.
 _NOT_VERSIONED = frozenset({"id", "version", "updated_at", "quadrant", "urgent", "important", "placed_at", "changes_at"})
 VERSIONED_COLUMNS = tuple(c.key for c in Item.__table__.columns if c.key not in _NOT_VERSIONED)
+_VERSIONED = frozenset(VERSIONED_COLUMNS)
 
 
 _NEXT_VERSION = "prioritizer.next_version"  # Session.info key: (transaction, the version its writes get)
@@ -140,7 +141,8 @@ def _next_version(connection: Connection, item: Item) -> int:
     cached = session.info.get(_NEXT_VERSION) if session is not None else None
     if cached is not None and cached[0] is transaction:
         return int(cached[1])
-    value = int(connection.scalar(select(func.max(Item.version))) or 0) + 1
+    # Driver SQL: no statement to build or look up (a drop writes one item; this runs once per write).
+    value = int(connection.exec_driver_sql("SELECT max(version) FROM items").scalar() or 0) + 1
     if session is not None:
         session.info[_NEXT_VERSION] = (transaction, value)
     return value
@@ -154,9 +156,13 @@ def _first_version(_mapper: Mapper[Item], connection: Connection, item: Item) ->
 
 @event.listens_for(Item, "before_update")
 def _bump_version(_mapper: Mapper[Item], connection: Connection, item: Item) -> None:
-    """A new row version when a column people set changed (the UPDATE is then made with it)."""
-    attrs = inspect(item).attrs
-    if any(attrs[name].history.has_changes() for name in VERSIONED_COLUMNS):
+    """A new row version when a column people set changed (the UPDATE is then made with it).
+
+    ``committed_state`` holds the value before the first change of each attribute set since
+    the load: only those few are compared (a value set back to what it was is no change).
+    """
+    before = inspect(item).committed_state
+    if any(name in _VERSIONED and before[name] != getattr(item, name) for name in before):
         item.version = _next_version(connection, item)
 
 
