@@ -14,11 +14,10 @@ from __future__ import annotations
 import sys
 import threading
 
+from prioritizer.ui import app as ui_app
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-
-from prioritizer.ui import app as ui_app
 
 
 class Driver(QObject):
