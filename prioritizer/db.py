@@ -11,6 +11,7 @@ version bump, so a failed step leaves the previous version intact.
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import stat
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 SCHEMA_VERSION = 3
+APPLICATION_ID = 0x50524954  # PRAGMA application_id of our files ("PRIT"; integrity.py tells others apart by it)
 READ_ONLY = "prioritizer_read_only"  # execution option of read-only units
 
 
@@ -55,9 +57,13 @@ class SchemaTooNewError(RuntimeError):
     """The database was written by a newer Prioritizer; it is left untouched."""
 
 
+class ForeignDatabaseError(InputError):
+    """The file is another application's SQLite database: refused, never adopted; nothing was changed."""
+
+
 def _prepare_file(path: Path) -> None:
     """Create the database file owner-only before SQLite opens it (WAL/SHM inherit the mode)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if not path.exists():
         _create_database_file(path)
     mode = stat.S_IMODE(path.stat().st_mode)
@@ -88,6 +94,7 @@ def _create_database_file(path: Path) -> None:
     try:
         conn = sqlite3.connect(str(partial), isolation_level=None)
         try:
+            conn.execute(f"PRAGMA application_id={APPLICATION_ID}")  # tells our files from other applications'
             conn.execute("PRAGMA journal_mode=WAL")  # writes the header page
         finally:
             conn.close()
@@ -103,9 +110,39 @@ def _create_database_file(path: Path) -> None:
 
 from .domain import StorageError as StorageError  # noqa: E402 - re-exported: callers import it from here too
 
+FULL_MARGIN = 256 * 1024  # less free than this and SQLite's "I/O error" is the disk being full
+
+
+def _nearly_full(path: Path) -> bool:
+    try:
+        st = os.statvfs(path.parent if path.parent != Path() else Path.cwd())
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < FULL_MARGIN
+
+
+def disk_error(error: BaseException, path: Path | None = None) -> StorageError | None:
+    """The plain StorageError for SQLite's or the system's words of a refused write, or None for anything else.
+
+    A full disk often reaches SQLite as "disk I/O error" (its -shm cannot grow): with
+    the file's disk nearly full that is said as a full disk, never as damage.
+    """
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return StorageError("the disk is full: nothing was saved; free some space and try again")
+    orig = getattr(error, "orig", None)
+    text = str(orig if orig is not None else error).lower()
+    io_error = "disk i/o error" in text or "unable to open database file" in text
+    if "database or disk is full" in text or (io_error and path is not None and _nearly_full(path)):
+        return StorageError("the disk is full: nothing was saved; free some space and try again")
+    if "disk i/o error" in text:
+        return StorageError("the disk refused the write (I/O error): nothing was saved; check the disk and try again")
+    if "readonly" in text:
+        return StorageError("the database file is read-only: nothing was saved; check its permissions")
+    return None
+
 
 @contextmanager
-def storage_errors() -> Iterator[None]:
+def storage_errors(path: Path | None = None) -> Iterator[None]:
     """Turn SQLite's disk-full and I/O errors into one plain StorageError (data safety).
 
     SQLite has already rolled the transaction back when these surface, so the
@@ -114,13 +151,9 @@ def storage_errors() -> Iterator[None]:
     try:
         yield
     except OperationalError as exc:
-        text = str(exc.orig if exc.orig is not None else exc).lower()
-        if "full" in text:
-            raise StorageError("the disk is full: nothing was saved; free some space and try again") from exc
-        if "disk i/o error" in text:
-            raise StorageError("the disk refused the write (I/O error): nothing was saved; check the disk and try again") from exc
-        if "readonly" in text:
-            raise StorageError("the database file is read-only: nothing was saved; check its permissions") from exc
+        plain = disk_error(exc, path)
+        if plain is not None:
+            raise plain from exc
         raise
 
 
@@ -161,8 +194,13 @@ def sqlite_connection(session: Session) -> sqlite3.Connection | None:
     return raw if isinstance(raw, sqlite3.Connection) else None
 
 
-def make_engine(location: str) -> Engine:
-    """An engine for a path or URL, with pragmas set on every SQLite connection."""
+def make_engine(location: str, *, create: bool = True) -> Engine:
+    """An engine for a path or URL, with pragmas set on every SQLite connection.
+
+    A missing SQLite file is created (owner-only, with its folder) only when ``create``;
+    otherwise InputError says there is no database there. The health check of an
+    existing file is ``Service.open``'s, before this.
+    """
     if is_url(location):
         try:
             url = make_url(location)
@@ -174,12 +212,16 @@ def make_engine(location: str) -> Engine:
     if path is not None:
         if path.is_dir():
             raise InputError(f"database path {str(path)!r} is a folder, not a file")
-        if path.exists():
-            # Data safety: refuse a damaged file before anything opens it (never auto-repair).
-            from .integrity import ensure_healthy
-
-            ensure_healthy(location, path)
-        _prepare_file(path)
+        if not create and not path.exists():
+            raise InputError(
+                f"there is no database at {str(path)!r}: 'prioritizer add', 'import' and 'demo' create one, and so does the window"
+            )
+        try:
+            _prepare_file(path)
+        except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                raise StorageError("the disk is full: nothing was saved; free some space and try again") from exc
+            raise InputError(f"cannot create the database {str(path)!r}: {exc.strerror or exc}") from exc
     engine = create_engine(url)
     if url.get_backend_name() == "sqlite":
         _sqlite_connect_hooks(engine)
@@ -223,6 +265,11 @@ def schema_version(engine: Engine) -> int:
         return _get_version(conn)
 
 
+def _stamp_application_id(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
+
+
 def migrate(engine: Engine, before_migration: Callable[[int], None] | None = None) -> int:
     """Create or upgrade the schema; returns the version now in force.
 
@@ -237,12 +284,29 @@ def migrate(engine: Engine, before_migration: Callable[[int], None] | None = Non
         )
     if current == 0:
         with engine.begin() as conn:
+            # A schema is written only into an empty database: tables without our version
+            # mark another application's file (or a WAL that is not this file's).
+            if inspect(conn).get_table_names():
+                raise ForeignDatabaseError(
+                    "the database holds another application's tables, not Prioritizer's: it was not changed; "
+                    "give --db the path of a Prioritizer database"
+                )
+            _stamp_application_id(conn)
             Base.metadata.create_all(conn)
             conn.execute(
                 text("INSERT INTO settings (key, value) VALUES ('schema_version', :v)"),
                 {"v": str(SCHEMA_VERSION)},
             )
         return SCHEMA_VERSION
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        with engine.connect() as conn:
+            stamped = conn.exec_driver_sql("PRAGMA application_id").scalar() == APPLICATION_ID
+        if not stamped:  # a file from a version before the stamp; a read-only file stays as it is
+            try:
+                with engine.begin() as conn:
+                    _stamp_application_id(conn)
+            except OperationalError:
+                pass
     if current < SCHEMA_VERSION and before_migration is not None:
         before_migration(current)
     for version in range(current + 1, SCHEMA_VERSION + 1):

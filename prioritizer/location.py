@@ -33,7 +33,8 @@ def resolve_location(option: str | None = None) -> str:
     """The database location from the option, the environment or the default."""
     location = option or os.environ.get("PRIORITIZER_DB") or ""
     if not location:
-        return str(data_dir() / DB_FILENAME)
+        # Nothing is created here: a command that only reads must not leave an empty folder behind.
+        return str(default_data_dir() / DB_FILENAME)
     return location
 
 

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from . import rules
 from .clock import local_tz, utcnow
-from .db import READ_ONLY, make_engine, migrate, resolve_location, sqlite_connection, storage_errors
+from .db import READ_ONLY, make_engine, migrate, resolve_location, sqlite_connection, sqlite_path, storage_errors
 from .domain import (
     UNCHECKED,
     Actor,
@@ -165,42 +165,48 @@ class Service:
         self.engine = engine
         self.clock = clock
         self.tz = tz or local_tz()
+        self.path = sqlite_path(engine.url.database) if engine.dialect.name == "sqlite" and engine.url.database else None
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
     @classmethod
     def open(
-        cls, location: str | None = None, now: datetime | None = None, tz: tzinfo | None = None, *, deep_check: bool = True
+        cls,
+        location: str | None = None,
+        now: datetime | None = None,
+        tz: tzinfo | None = None,
+        *,
+        deep_check: bool = True,
+        create: bool = True,
     ) -> Service:
         """Open (creating or migrating) the database at a location.
 
-        Data safety (see backup.py / integrity.py): make_engine refuses a damaged
-        file (DatabaseDamagedError); a verified backup is taken before any
-        migration (no backup, no migration). ``deep_check=False`` checks only the
-        header and size here (the window, which runs the page check right after its
+        Data safety (see backup.py / integrity.py), in this order: the health check of
+        an existing file, before any connection exists (a damaged file raises
+        DatabaseDamagedError, another application's file ForeignDatabaseError); the
+        engine (a missing file is created only when ``create``); a verified backup
+        before any migration (no backup, no migration); the migration.
+        ``deep_check=False`` leaves out the page check (the window runs it after its
         first paint); SQLite meeting a damaged page while opening still raises
         DatabaseDamagedError. The automatic backup is not taken here: the command
-        line takes it after a command that wrote, the window after its first paint
-        (ARCHITECTURE.md, "What keeps the start fast").
+        line takes it after a command that wrote, the window after its first paint.
         """
         from .backup import pre_migration_hook
-        from .db import sqlite_path
-        from .integrity import header_check_only, is_malformed, raise_if_damaged
+        from .integrity import ensure_healthy, is_malformed, raise_if_damaged
 
         resolved = resolve_location(location)
-        if deep_check:
-            engine = make_engine(resolved)
-        else:
-            with header_check_only():
-                engine = make_engine(resolved)
-        try:
-            migrate(engine, before_migration=pre_migration_hook(resolved))
-        except Exception as exc:
-            engine.dispose()
-            path = None if deep_check or not is_malformed(exc) else sqlite_path(resolved)
-            if path is not None and path.exists():
-                raise_if_damaged(resolved, path)  # DatabaseDamagedError with the newest good backup
-            raise
+        path = sqlite_path(resolved)
+        if path is not None and path.is_file():
+            ensure_healthy(resolved, path, pages=deep_check)
+        with storage_errors(path):
+            engine = make_engine(resolved, create=create)
+            try:
+                migrate(engine, before_migration=pre_migration_hook(resolved))
+            except Exception as exc:
+                engine.dispose()  # every connection closed before the check reads the file
+                if path is not None and path.exists() and is_malformed(exc):
+                    raise_if_damaged(resolved, path)  # DatabaseDamagedError with the newest good backup
+                raise
         clock = (lambda: now) if now is not None else utcnow
         return cls(engine, clock, tz)
 
@@ -219,13 +225,13 @@ class Service:
         Feature modules (balance, review, import...) use it for their own queries.
         """
         # storage_errors: disk full / I/O errors become one plain StorageError (data safety).
-        with storage_errors(), self._sessions.begin() as session:
+        with storage_errors(self.path), self._sessions.begin() as session:
             yield session
 
     @contextmanager
     def read_unit(self) -> Iterator[Session]:
         """A read-only unit of work: a deferred transaction that never takes the write lock."""
-        with storage_errors(), self._read_sessions.begin() as session:
+        with storage_errors(self.path), self._read_sessions.begin() as session:
             yield session
 
     # ----------------------------------------------------------------- policy

@@ -212,7 +212,7 @@ def test_backup_and_restore_commands(db_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_restore_latest_without_backups_is_a_clear_error(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--db", str(db_path), "list"]) == 0
+    Service.open(str(db_path)).close()  # a database, never backed up
     assert main(["--db", str(db_path), "restore", "--latest"]) == 2
     assert "no good backup" in capsys.readouterr().err
 

@@ -205,8 +205,9 @@ def test_database_url_falls_back(demo_db: Path) -> None:
 def test_missing_file_falls_back(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "new.sqlite3"
     assert fastlist.read_list(str(path), NOW, local_tz()) is None
-    assert main(["--db", str(path), "--now", NOW_ARG, "list"]) == 0
-    assert "Nothing here" in capsys.readouterr().out
+    assert main(["--db", str(path), "--now", NOW_ARG, "list"]) == 2
+    assert "there is no database at" in capsys.readouterr().err
+    assert not path.exists()
 
 
 def test_folder_falls_back(tmp_path: Path) -> None:

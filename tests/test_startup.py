@@ -129,44 +129,6 @@ def test_a_listing_does_not_import_shutil_typing_inspect_or_json(db_path: Path) 
     assert "Renew vendor contract" in run.stdout and run.stdout.splitlines()[-1] == "False False False False"
 
 
-def _imports_after(argv: list[str], tmp_path: Path) -> list[str]:
-    """The prioritizer.cli modules and big libraries loaded by a command line, in a fresh interpreter.
-
-    ``open_window`` is replaced by a probe, so the window itself is not started.
-    """
-    probe = (
-        "import sys\n"
-        "import prioritizer.cli.guicmds as g\n"
-        "seen = []\n"
-        "def loaded():\n"
-        "    return ' '.join(sorted(m for m in sys.modules if m.startswith('prioritizer.cli.') or m in ('sqlalchemy', 'PySide6')))\n"
-        "def probe(db, now):\n"
-        "    seen.append(loaded())\n"
-        "    return 0\n"
-        "g.open_window = probe\n"
-        "from prioritizer.cli import main\n"
-        f"code = main({argv!r})\n"
-        "print(seen[0] if seen else loaded())\n"
-        "sys.exit(code)\n"
-    )
-    env = dict(os.environ, PRIORITIZER_DB=str(tmp_path / "probe.sqlite3"))
-    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
-    assert run.returncode == 0, run.stderr
-    return run.stdout.split("\n")[-2].split()
-
-
-def test_no_command_imports_no_command_module(tmp_path: Path) -> None:
-    loaded = _imports_after(["--now", "2026-11-20T09:00"], tmp_path)
-    assert loaded == ["prioritizer.cli.guicmds"]  # no other command module, no SQLAlchemy, no Qt yet
-
-
-def test_one_command_imports_its_own_module_only(tmp_path: Path) -> None:
-    loaded = _imports_after(["stop"], tmp_path)
-    others = {"prioritizer.cli.common", "prioritizer.cli.guicmds"}  # the probe itself loads guicmds
-    assert [m for m in loaded if m.startswith("prioritizer.cli.") and m not in others] == ["prioritizer.cli.timecmds"]
-    assert "PySide6" not in loaded
-
-
 # ---------------------------------------------------------------- data safety, moved
 def _garbage_in_a_page(path: Path, page: int = 3) -> None:
     """Overwrite one page (by default the items' uid index: no read at start touches it)."""

@@ -119,7 +119,7 @@ def damage_behind(location: str, exc: BaseException) -> DatabaseDamagedError | N
     path = sqlite_path(location)
     if not is_malformed(exc) or path is None or not path.exists():
         return None
-    health = check_database(path)
+    health = check_database(path, thorough=True)
     return None if health.ok else damaged_error(location, health)
 
 
@@ -261,7 +261,7 @@ class DataSafety(QObject):
         try:
             file = sqlite_path(self.location)
             if deep and file is not None and file.is_file():
-                health = check_database(file)
+                health = check_database(file, thorough=True)
                 if not health.ok:
                     damage = damaged_error(self.location, health)
             if damage is None:

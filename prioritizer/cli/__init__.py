@@ -192,9 +192,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     after: _AfterWrite | None = None
     code = EXIT_ERROR
+    db_option: str | None = None
     try:
         parser = parser_for(args_list)
         args = parser.parse_args(args_list)
+        db_option = args.db
         now = parse_now(args.now) if args.now else None
         handler = getattr(args, "func", None)
         if handler is None:
@@ -216,7 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the user gets one line, never a traceback
         if os.environ.get("PRIORITIZER_DEBUG"):
             raise
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        message = _damage_message(exc, db_option) or (str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         print(f"prioritizer: error: {message}", file=sys.stderr)
         return EXIT_ERROR
     finally:
@@ -226,6 +228,37 @@ def main(argv: Sequence[str] | None = None) -> int:
             close_services()
         if after is not None and code == EXIT_OK:
             after.back_up_if_written()
+
+
+def _damage_message(exc: BaseException, option: str | None) -> str | None:
+    """The line for SQLite's "malformed" met during a command: what the whole check finds, and the way out.
+
+    The command's connections are closed first, so the check may read the file.
+    """
+    from ..location import peek_location
+
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    if "malformed" not in text and "not a database" not in text:
+        return None
+    if "prioritizer.cli.common" in sys.modules:
+        from .common import close_services
+
+        close_services()
+    location = peek_location(option)
+    fallback = f"the database is damaged ({text.splitlines()[0]}): run 'prioritizer restore --latest' to put back the newest good backup"
+    if location is None:
+        return fallback
+    try:
+        from ..integrity import check_database, damaged_error
+        from ..location import sqlite_path
+
+        path = sqlite_path(location)
+        health = check_database(path, thorough=True) if path is not None and path.is_file() else None
+    except Exception:  # noqa: BLE001 - the check itself failing must not hide the first error
+        return fallback
+    if health is None or health.ok:
+        return fallback
+    return str(damaged_error(location, health))
 
 
 class _AfterWrite:

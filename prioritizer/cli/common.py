@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # services imports SQLAlchemy: imported when a command opens 
     from ..services import Service
 
 _OPENED: list[Service] = []
+CREATING_COMMANDS = frozenset({"add", "import", "demo"})
 MAX_ID = 2**63 - 1  # the largest id SQLite stores
 
 
@@ -25,7 +26,8 @@ def open_service(args: argparse.Namespace, now: datetime | None) -> Service:
     """
     from ..services import Service
 
-    service = Service.open(args.db, now=now)
+    # Only the commands that add data create a missing database; the others say there is none.
+    service = Service.open(args.db, now=now, create=getattr(args, "command", None) in CREATING_COMMANDS)
     _OPENED.append(service)
     return service
 
