@@ -799,13 +799,17 @@ class Service:
             return _entry_view(entry) if entry else None
 
     @staticmethod
-    def _check_running(session: Session, seen: int | None | Unchecked) -> None:
-        """StaleItemError unless the timer runs on the item the caller saw it on (``seen``; None: no timer)."""
+    def _check_running(session: Session, seen: int | None | Unchecked, starting: int | None = None) -> None:
+        """StaleItemError unless the timer runs on the item the caller saw it on (``seen``; None: no timer).
+
+        Starting the timer on ``starting`` stops only what runs: it is refused only when that is
+        a timer the caller did not see (none running, or already ``starting``'s, stops nothing).
+        """
         if isinstance(seen, Unchecked):
             return
         entry = session.scalar(select(TimeEntry).where(TimeEntry.end.is_(None)).order_by(TimeEntry.start.desc()).limit(1))
         actual = entry.item_id if entry is not None else None
-        if actual == seen:
+        if actual == seen or (starting is not None and actual in (None, starting)):
             return
         title = session.scalar(select(Item.title).where(Item.id == actual)) if actual is not None else None
         seen_title = session.scalar(select(Item.title).where(Item.id == seen)) if seen is not None else None
@@ -826,7 +830,7 @@ class Service:
         self.refresh()
         now = self.now()
         with self.unit() as session:
-            self._check_running(session, running)
+            self._check_running(session, running, item_id)
             item = self._item(session, item_id)
             if item.status != Status.OPEN.value:
                 raise InputError(f"item {item_id} is {item.status}; reopen it to track time")

@@ -133,5 +133,9 @@ def test_a_timer_started_elsewhere_is_never_stopped_unseen(service: Service, cli
     cli.stop_timer()
     with pytest.raises(StaleItemError, match="the timer on Vendor call was stopped elsewhere"):
         service.stop_timer(running=mine)
+    service.start_timer(theirs, running=mine)  # stopped elsewhere: starting another stops nothing, so it starts
+    running = service.running()
+    assert running is not None and running.item_id == theirs
+    cli.stop_timer()
     cli.start_timer(theirs)
     assert cli.stop_timer().value is not None  # the command line checks nothing
