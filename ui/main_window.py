@@ -427,6 +427,9 @@ class MainWindow(QMainWindow):
             changes = self._watcher.poll()
         except sqlite3.OperationalError:
             return None  # busy or locked for a moment: the next tick looks again
+        except Exception:
+            self.watch_timer.stop()  # damage (or a bug) is reported once, where errors go, not at every tick
+            raise
         if changes is not None:
             self.bus.announce(changes)
         return changes
