@@ -231,3 +231,20 @@ def test_a_window_painted_from_the_snapshot_follows_once_its_service_opens(qtbot
     qtbot.waitUntil(lambda: quadrant_of(window, new_id) is not None, timeout=FOLLOW_MS)
     window.close()
     deferred.close()
+
+
+def test_a_poll_that_meets_damage_stops_polling_and_is_reported_once(window: MainWindow) -> None:
+    import sqlite3
+
+    class Damaged:
+        def poll(self) -> None:
+            raise sqlite3.DatabaseError("database disk image is malformed")
+
+        def close(self) -> None:
+            pass
+
+    assert window.watch_timer.isActive()
+    window._watcher = Damaged()  # type: ignore[assignment]
+    with pytest.raises(sqlite3.DatabaseError, match="malformed"):
+        window.poll_elsewhere()
+    assert not window.watch_timer.isActive()
