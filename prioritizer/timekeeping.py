@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, aliased
 
 from .balance import longest_span, session_run
 from .clock import day_bounds, local_date
-from .domain import Changes, InputError, TimeEntryView
+from .domain import Changes, InputError, StaleItemError, TimeEntryView
 from .drafts import MAX_TITLE, Result, clean_text
 from .models import Item, Setting, TimeEntry, UTCDateTime, to_micros
 from .services import Service, _entry_view
@@ -112,22 +112,44 @@ def forgotten_timer(service: Service) -> TimeEntryView | None:
         return replace(_entry_view(chain[-1]), start=started)
 
 
-def keep_running(service: Service) -> Result[None]:
-    """Keep the forgotten timer running: it is not questioned again."""
+def _same_run(session: Session, chain: list[TimeEntry], asked: TimeEntryView | None) -> None:
+    """StaleItemError when the running timer is not the run the caller asked about (its item and start)."""
+    if asked is None or (chain and (chain[0].item_id, chain[0].start) == (asked.item_id, asked.start)):
+        return
+    if not chain:
+        raise StaleItemError("the timer was stopped elsewhere; nothing was changed", timer=True)
+    title = session.scalar(select(Item.title).where(Item.id == chain[0].item_id))
+    message = f"the timer was started again elsewhere, on {title}; nothing was changed"
+    raise StaleItemError(message, frozenset({chain[0].item_id}), timer=True)
+
+
+def keep_running(service: Service, *, asked: TimeEntryView | None = None) -> Result[None]:
+    """Keep the forgotten timer running: it is not questioned again.
+
+    ``asked``: the run the caller asked about (``forgotten_timer``'s view); StaleItemError
+    if another run is going now (or none), as for ``trim_running``.
+    """
     with service.unit() as session:
         chain = _running_chain(session)
+        _same_run(session, chain, asked)
         if not chain:
             raise InputError("no timer is running")
         session.merge(Setting(key=ACK_KEY, value=chain[0].start.isoformat()))
     return Result(None, Changes())
 
 
-def trim_running(service: Service, end: datetime) -> Result[TimeEntryView]:
-    """Stop the running timer at ``end`` (between its start and now): the forgotten hours go."""
+def trim_running(service: Service, end: datetime, *, asked: TimeEntryView | None = None) -> Result[TimeEntryView]:
+    """Stop the running timer at ``end`` (between its start and now): the forgotten hours go.
+
+    ``asked``: the run the caller asked about (``forgotten_timer``'s view); StaleItemError,
+    nothing trimmed, if the timer was stopped or started again elsewhere since: another run
+    is never cut.
+    """
     end = _aware(end, "end")
     now = service.now()
     with service.unit() as session:
         chain = _running_chain(session)
+        _same_run(session, chain, asked)
         if not chain:
             raise InputError("no timer is running")
         started = chain[0].start

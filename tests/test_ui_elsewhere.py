@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +40,10 @@ def items(service: Service) -> dict[str, int]:
     }
 
 
-def cli(db_path: Path, *args: str) -> str:
-    """Run the real command line on the window's file (same fixed clock); its stdout."""
+def cli(db_path: Path, *args: str, now: datetime = NOW) -> str:
+    """Run the real command line on the window's file (the window's fixed clock unless ``now``); its stdout."""
     run = subprocess.run(
-        [sys.executable, "-m", "prioritizer", "--db", str(db_path), "--now", NOW.isoformat(), *args],
+        [sys.executable, "-m", "prioritizer", "--db", str(db_path), "--now", now.isoformat(), *args],
         capture_output=True,
         text=True,
         timeout=60,
@@ -248,3 +248,25 @@ def test_a_poll_that_meets_damage_stops_polling_and_is_reported_once(window: Mai
     with pytest.raises(sqlite3.DatabaseError, match="malformed"):
         window.poll_elsewhere()
     assert not window.watch_timer.isActive()
+
+
+def test_the_forgotten_timer_question_never_cuts_a_run_started_elsewhere(
+    window: MainWindow, items: dict[str, int], service: Service, db_path: Path
+) -> None:
+    from prioritizer.ui.forgotten_timer import ForgottenTimerDialog
+
+    from prioritizer.timekeeping import forgotten_timer
+
+    service.start_timer(items["refund"])  # 09:00, then forgotten
+    service.clock = lambda: NOW + timedelta(hours=6)
+    entry = forgotten_timer(service)
+    assert entry is not None
+    dialog = ForgottenTimerDialog(window.bus, entry, "Refund backlog", window)
+    dialog.end_edit.setDateTime(dialog._qt(NOW + timedelta(hours=1)))
+    cli(db_path, "start", str(items["vendor"]), now=NOW + timedelta(minutes=30))  # meanwhile: a new run, elsewhere
+    dialog.trim_button.click()  # "stop it at 10:00": that would cut the new run
+    running = service.running()
+    assert running is not None and running.item_id == items["vendor"] and running.start == NOW + timedelta(minutes=30)
+    assert [(e.start, e.end) for e in service.entries(items["refund"])] == [(NOW, NOW + timedelta(minutes=30))]
+    assert status_text(window) == "The timer was started again elsewhere, on Renew vendor contract; nothing was changed"
+    assert not dialog.isVisible()

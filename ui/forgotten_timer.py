@@ -17,7 +17,7 @@ from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, QTimeZone
 from PySide6.QtWidgets import QApplication, QDateTimeEdit, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from prioritizer.clock import UTC, local_midnight, to_local
-from prioritizer.domain import InputError, TimeEntryView
+from prioritizer.domain import InputError, StaleItemError, TimeEntryView
 from prioritizer.humanize import minutes_text
 
 from .bus import Bus
@@ -39,6 +39,10 @@ def suggested_end(entry: TimeEntryView, now: datetime, work_end_minute: int, tz:
     if entry.start < end < now:
         return end
     return min(now, entry.start + timedelta(hours=1))
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def qt_zone(tz: object) -> QTimeZone:
@@ -94,13 +98,20 @@ class ForgottenTimerDialog(QDialog):
 
     def keep(self) -> None:
         """Keep the timer; it is not questioned again."""
-        self.bus.run(_timekeeping().keep_running, self.bus.service)
+        try:
+            self.bus.run(_timekeeping().keep_running, self.bus.service, asked=self.entry)
+        except InputError as exc:  # stopped or started again elsewhere: nothing to keep; say so
+            self.bus.failed.emit(_sentence(str(exc)))
         self.done(KEEP)
 
     def trim(self) -> None:
-        """Stop the timer at the chosen time."""
+        """Stop the timer at the chosen time (never another run, started elsewhere since the question)."""
         try:
-            self.bus.run(_timekeeping().trim_running, self.bus.service, self.chosen_end())
+            self.bus.run(_timekeeping().trim_running, self.bus.service, self.chosen_end(), asked=self.entry)
+        except StaleItemError as exc:
+            self.bus.failed.emit(_sentence(str(exc)))  # the status bar reloads with the timer as it is
+            self.done(KEEP)
+            return
         except InputError as exc:
             self.error.setText(str(exc))
             self.error.setVisible(True)
