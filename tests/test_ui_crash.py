@@ -11,6 +11,8 @@ import hashlib
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -140,9 +142,7 @@ def _answer_the_dialog(record: list[str]) -> None:
 
 
 @pytest.mark.parametrize("failure", ["server", "window"])
-def test_a_window_that_cannot_be_built_shows_the_crash_dialog(
-    qtbot, db_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_window_that_cannot_be_built_shows_the_crash_dialog(qtbot, db_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str) -> None:  # type: ignore[no-untyped-def]
     from prioritizer.ui import main_window
     from prioritizer.ui.app import application, run_app
 
@@ -267,3 +267,93 @@ def test_the_log_file_rotates_and_stays_owner_only(monkeypatch: pytest.MonkeyPat
         for handler in list(logs.logger.handlers):
             logs.logger.removeHandler(handler)
             handler.close()
+
+
+# ------------------------------------------------------------------- a busy database
+HOLDER = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")  # what a long import holds
+print("locked", flush=True)
+sys.stdin.readline()
+conn.execute("COMMIT")
+conn.close()
+"""
+
+
+@pytest.fixture
+def lock_holder(db_path: Path, service: Service) -> Iterator[subprocess.Popen[str]]:
+    """Another process holding the database's write lock until it reads a line."""
+    from prioritizer.ui.app import WINDOW_BUSY_TIMEOUT_MS
+
+    from prioritizer.db import use_busy_timeout
+
+    use_busy_timeout(service.engine, WINDOW_BUSY_TIMEOUT_MS)  # what run_app sets once the Service is open
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    yield holder
+    if holder.poll() is None:
+        release(holder)
+    holder.wait(timeout=30)
+
+
+def release(holder: subprocess.Popen[str]) -> None:
+    assert holder.stdin is not None
+    holder.stdin.write("go\n")
+    holder.stdin.close()
+
+
+def test_an_action_that_meets_another_programs_write_waits_without_freezing_then_lands(
+    qtbot, window: MainWindow, items: dict[str, int], service: Service, hook: crash.ErrorHook, lock_holder: subprocess.Popen[str]
+) -> None:  # type: ignore[no-untyped-def]
+    from prioritizer.ui.storage_errors import WAITING_MESSAGE
+
+    lines: list[str] = []
+    released_by_a_timer: list[bool] = []
+
+    def let_go() -> None:
+        released_by_a_timer.append(True)  # a timer fired: the event loop ran while the action waited
+        release(lock_holder)
+
+    def on_message(line: str) -> None:
+        lines.append(line)
+        if line == WAITING_MESSAGE and not released_by_a_timer:
+            QTimer.singleShot(300, let_go)
+
+    window.statusBar().messageChanged.connect(on_message)
+    window.matrix.select_ids([items["plan"]])
+    window.actions[ActionId.DONE].trigger()
+    assert released_by_a_timer == [True]
+    assert WAITING_MESSAGE in lines
+    assert service.get(items["plan"]).status is Status.DONE  # not dropped: it landed once the lock was free
+    assert window.undo_stack.count() == 1
+    assert crash_dialog(window) is None and window.findChild(QMessageBox, "busyNotice") is None
+
+
+def test_an_action_still_locked_out_is_refused_in_one_line_and_nothing_is_lost(
+    qtbot,
+    window: MainWindow,
+    items: dict[str, int],
+    service: Service,
+    hook: crash.ErrorHook,
+    lock_holder: subprocess.Popen[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:  # type: ignore[no-untyped-def]
+    from prioritizer.ui import bus
+    from prioritizer.ui.storage_errors import BUSY_MESSAGE
+
+    monkeypatch.setattr(bus, "WAIT_S", 0.5)
+    window.matrix.select_ids([items["plan"]])
+    window.actions[ActionId.DONE].trigger()
+    notice = window.findChild(QMessageBox, "busyNotice")
+    assert notice is not None and notice.isVisible() and notice.text() == BUSY_MESSAGE
+    assert service.get(items["plan"]).status is Status.OPEN and window.undo_stack.count() == 0
+    window.quick_add.line.setText("Call the vendor back")
+    window.quick_add.submit()
+    assert window.quick_add.line.text() == "Call the vendor back"  # refused, not dropped: the text is still there
+    assert crash_dialog(window) is None
+    assert "Traceback" not in capfd.readouterr().err
+    release(lock_holder)
+    window.quick_add.submit()
+    assert "Call the vendor back" in [v.title for v in window.store.views()]
