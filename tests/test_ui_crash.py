@@ -357,3 +357,30 @@ def test_an_action_still_locked_out_is_refused_in_one_line_and_nothing_is_lost(
     release(lock_holder)
     window.quick_add.submit()
     assert "Call the vendor back" in [v.title for v in window.store.views()]
+
+
+def test_the_command_line_keeps_one_line_and_logs_the_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "a folder"
+    folder.mkdir()
+    (folder / "x").write_text("x")
+    bad = folder / "x" / "db.sqlite3"  # a path under a file: opening it fails (not bad input, exit 1)
+    assert cli_main(["--db", str(bad), "add", "Call the vendor"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    log_text = logs.log_file().read_text(encoding="utf-8")
+    assert "add: " in log_text and "Traceback" in log_text
+
+
+def test_an_error_in_another_thread_is_shown_from_the_gui_thread(qtbot, window: MainWindow, hook: crash.ErrorHook) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    def work() -> None:
+        raise LookupError("the worker lost its way")
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: crash_dialog(window) is not None)
+    dialog = crash_dialog(window)
+    assert dialog is not None and dialog.summary.text() == "work failed: LookupError: the worker lost its way"
+    dialog.reject()

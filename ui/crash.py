@@ -55,12 +55,12 @@ def first_line(exc: BaseException) -> str:
 
 
 def _where(tb: TracebackType | None) -> str:
-    """The function Qt called (the slot), skipping the lambdas that connect actions to it."""
+    """The function Qt called (the slot) or a thread ran, skipping the lambdas that connect actions to it."""
     while tb is not None:
         code = tb.tb_frame.f_code
         name = getattr(code, "co_qualname", code.co_name)
-        if "<lambda>" not in name and "<locals>" not in name:
-            return str(name)
+        if not name.endswith("<lambda>") and tb.tb_frame.f_globals.get("__name__") != "threading":
+            return str(name).rsplit("<locals>.", 1)[-1]  # a nested function by its own name
         tb = tb.tb_next
     return ""
 

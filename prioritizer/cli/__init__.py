@@ -231,6 +231,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(f"prioritizer: error: {message}", file=sys.stderr)
+        from ..logs import record  # the traceback, for a bug report (prioritizer --version names the folder)
+
+        command = _command_name(args_list)
+        record(f"{command if command and command != _FULL else 'prioritizer'}: {message}", (type(exc), exc, exc.__traceback__))
         return EXIT_ERROR
     finally:
         if "prioritizer.cli.common" in sys.modules:  # only a command that opened a service imported it
