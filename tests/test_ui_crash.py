@@ -70,7 +70,7 @@ def test_an_error_in_a_slot_shows_what_failed_and_the_log_and_the_window_stays_u
     window.actions[ActionId.DONE].trigger()
     dialog = crash_dialog(window)
     assert dialog is not None
-    assert dialog.summary.text() == "MainWindow.done_selected failed: RuntimeError: boom in <b>done</b>"
+    assert dialog.summary.text() == "“Mark done” failed: RuntimeError: boom in <b>done</b>"
     assert dialog.log_label.text() == str(logs.log_file())
     log_text = logs.log_file().read_text(encoding="utf-8")
     assert "Traceback" in log_text and "RuntimeError: boom in <b>done</b>" in log_text

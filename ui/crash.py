@@ -65,9 +65,21 @@ def _where(tb: TracebackType | None) -> str:
     return ""
 
 
+def _action_text(where: str) -> str:
+    """The menu text of the action whose handler ``where`` is ("MainWindow.toggle_timer": "Start/stop timer"), else ""."""
+    from .actions import ACTIONS  # at an error only
+
+    owner, _, handler = where.rpartition(".")
+    if owner != "MainWindow":
+        return ""
+    texts = [spec.text.replace("&", "").rstrip("…") for spec in ACTIONS.values() if spec.handler == handler]
+    return f"“{texts[0]}”" if texts else ""
+
+
 def what_failed(value: BaseException, tb: TracebackType | None = None) -> str:
-    """One line: where it failed and what the error said."""
+    """One line: where it failed (the action the user chose, else the function) and what the error said."""
     where = _where(tb)
+    where = _action_text(where) or where
     what = f"{type(value).__name__}: {first_line(value)}"
     line = f"{where} failed: {what}" if where else what
     return line if len(line) <= MAX_LINE else line[: MAX_LINE - 1] + "…"
