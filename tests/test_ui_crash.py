@@ -23,7 +23,7 @@ from prioritizer.ui.actions import ActionId
 from prioritizer.ui.crash_dialog import CrashDialog
 from prioritizer.ui.main_window import MainWindow
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
 from prioritizer import logs
 from prioritizer.cli import main as cli_main
@@ -138,6 +138,7 @@ def _answer_the_dialog(record: list[str]) -> None:
         QTimer.singleShot(50, lambda: _answer_the_dialog(record))
         return
     record.extend([dialog.summary.text(), dialog.log_label.text()])
+    assert any(label.text() == "Prioritizer could not start. The details are in the log file:" for label in dialog.findChildren(QLabel))
     dialog.reject()
 
 

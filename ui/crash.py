@@ -188,9 +188,9 @@ def install(
 
 
 def show_failure(summary: str, exc: BaseException, parent: QWidget | None = None) -> None:
-    """The crash dialog for a failure with no event loop to return to (building the window): waits for the click."""
+    """The crash dialog for a failure that ends the start (building the window, opening the Service): waits for the click."""
     from .crash_dialog import CrashDialog
 
     log_path = logs.record(summary, (type(exc), exc, exc.__traceback__))
-    dialog = CrashDialog(summary, details(type(exc), exc, exc.__traceback__), log_path, parent)
+    dialog = CrashDialog(summary, details(type(exc), exc, exc.__traceback__), log_path, parent, window_open=False)
     dialog.exec()

@@ -11,6 +11,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QStyle, QVBoxLayout, QWidget
 
+AFTER = {  # what happens next: the window stays after an error in a slot; a failed start has no window
+    True: "The window is still open: carry on, or save your work and restart it.",
+    False: "Prioritizer could not start.",
+}
+
 
 class CrashDialog(QDialog):
     """What failed in one line, where the details are, and "Copy details".
@@ -20,7 +25,9 @@ class CrashDialog(QDialog):
         copy_button: copies :attr:`details` to the clipboard. details: the text it copies.
     """
 
-    def __init__(self, summary: str, details_text: str, log_path: Path | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, summary: str, details_text: str, log_path: Path | None, parent: QWidget | None = None, *, window_open: bool = True
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("crashDialog")
         self.setWindowTitle("Prioritizer: something went wrong")
@@ -34,11 +41,11 @@ class CrashDialog(QDialog):
         font.setBold(True)
         self.summary.setFont(font)
         if log_path is not None:
-            where = "The window is still open: carry on, or save your work and restart it. The details are in the log file:"
+            where = f"{AFTER[window_open]} The details are in the log file:"
             self.log_label = self._plain(str(log_path))
             self.log_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         else:
-            where = "The window is still open. The details could not be written to a log file: use Copy details."
+            where = f"{AFTER[window_open]} The details could not be written to a log file: use Copy details."
             self.log_label = self._plain("")
             self.log_label.hide()
         self.more_label = self._plain("")
