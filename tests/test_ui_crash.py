@@ -385,3 +385,20 @@ def test_an_error_in_another_thread_is_shown_from_the_gui_thread(qtbot, window: 
     dialog = crash_dialog(window)
     assert dialog is not None and dialog.summary.text() == "work failed: LookupError: the worker lost its way"
     dialog.reject()
+
+
+def test_ending_an_incident_during_another_programs_write_waits_and_keeps_it(
+    qtbot, window: MainWindow, service: Service, hook: crash.ErrorHook, lock_holder: subprocess.Popen[str]
+) -> None:  # type: ignore[no-untyped-def]
+    from prioritizer.ui.storage_errors import WAITING_MESSAGE
+
+    window.toggle_incident(True)  # reads only: the lock does not stand in its way
+
+    def on_message(line: str) -> None:
+        if line == WAITING_MESSAGE and lock_holder.poll() is None and not lock_holder.stdin.closed:  # type: ignore[union-attr]
+            QTimer.singleShot(300, lambda: release(lock_holder))
+
+    window.statusBar().messageChanged.connect(on_message)
+    window.toggle_incident(False)
+    assert window.last_summary is not None and window.last_summary.id is not None
+    assert [i.id for i in service.incidents(NOW - timedelta(days=1), NOW + timedelta(days=1))] == [window.last_summary.id]
