@@ -162,7 +162,10 @@ def damage_in_use(location: str, exc: BaseException) -> DatabaseDamagedError | N
     path = sqlite_path(location)
     if malformed is None or path is None or not path.exists():
         return None
-    damage = recovery.damage_behind(location, malformed)
+    try:
+        damage = recovery.damage_behind(location, malformed)
+    except Exception:  # noqa: BLE001 - the check could not run (the file busy, say): SQLite's words decide
+        damage = None
     if damage is None:
         from .crash import first_line
 

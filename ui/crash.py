@@ -151,7 +151,7 @@ class ErrorHook(QObject):
             logs.logger.warning("not saved: %s", value)
             storage_errors._tell(parent, "Prioritizer: not saved", f"{value}.")
             return
-        if self.on_damage is not None and self.on_damage(value):
+        if self.on_damage is not None and self._took_as_damage(value):
             logs.record(f"damage met during use: {first_line(value)}", (kind, value, tb))
             return
         summary = what_failed(value, tb)
@@ -166,6 +166,13 @@ class ErrorHook(QObject):
         dialog.finished.connect(self._closed)
         self.dialog = dialog
         dialog.open()  # window-modal without a nested event loop: the window keeps painting
+
+    def _took_as_damage(self, value: BaseException) -> bool:
+        try:
+            return self.on_damage is not None and self.on_damage(value)
+        except Exception:  # noqa: BLE001 - a failed damage check must not hide the error: the crash dialog shows it
+            logs.logger.exception("the damage check failed")
+            return False
 
     def _closed(self, _result: int) -> None:
         self.dialog = None
