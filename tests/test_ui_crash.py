@@ -402,3 +402,33 @@ def test_ending_an_incident_during_another_programs_write_waits_and_keeps_it(
     window.toggle_incident(False)
     assert window.last_summary is not None and window.last_summary.id is not None
     assert [i.id for i in service.incidents(NOW - timedelta(days=1), NOW + timedelta(days=1))] == [window.last_summary.id]
+
+
+def test_escape_gives_up_waiting_for_the_lock(
+    qtbot,
+    window: MainWindow,
+    items: dict[str, int],
+    service: Service,
+    hook: crash.ErrorHook,
+    lock_holder: subprocess.Popen[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # type: ignore[no-untyped-def]
+    from prioritizer.ui import bus
+    from prioritizer.ui.storage_errors import WAITING_MESSAGE
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    monkeypatch.setattr(bus, "WAIT_S", 60.0)
+
+    def on_message(line: str) -> None:
+        if line == WAITING_MESSAGE:
+            QTimer.singleShot(200, lambda: QTest.keyClick(window.matrix, Qt.Key.Key_Escape))
+            # Had Escape not ended the wait, the lock goes away later and the action would land.
+            QTimer.singleShot(20_000, lambda: release(lock_holder) if not lock_holder.stdin.closed else None)  # type: ignore[union-attr]
+
+    window.statusBar().messageChanged.connect(on_message)
+    window.matrix.select_ids([items["plan"]])
+    window.actions[ActionId.DONE].trigger()
+    assert service.get(items["plan"]).status is Status.OPEN and window.undo_stack.count() == 0
+    notice = window.findChild(QMessageBox, "busyNotice")
+    assert notice is not None and notice.isVisible()
