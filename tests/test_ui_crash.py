@@ -1,8 +1,10 @@
-"""A crash is never invisible: an error in a slot, a window that cannot be built, damage met during use.
+"""A crash is never invisible: an error in a slot, a window that cannot be built, damage met during use, a busy database.
 
 Each error escaping a slot gets a dialog naming what failed and the log file that holds the
-traceback, with "Copy details"; the window stays usable. A busy database gets one plain line,
-a damaged one the recovery dialog. ``prioritizer --version`` and the About box name the log folder.
+traceback, with "Copy details"; the window stays usable. A damaged database gets the recovery
+dialog. A write that meets another process's write lock waits with the window alive and lands,
+or is refused in one line (tested with a real second process holding ``BEGIN IMMEDIATE``).
+``prioritizer --version`` and the About box name the log folder.
 """
 
 from __future__ import annotations
@@ -93,7 +95,7 @@ def test_an_error_in_a_slot_shows_what_failed_and_the_log_and_the_window_stays_u
 
 
 def test_storage_errors_get_their_plain_message_never_the_crash_dialog(
-    qtbot, window: MainWindow, hook: crash.ErrorHook, monkeypatch: pytest.MonkeyPatch
+    qtbot, window: MainWindow, hook: crash.ErrorHook, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     from prioritizer.ui import storage_errors
 
@@ -106,17 +108,13 @@ def test_storage_errors_get_their_plain_message_never_the_crash_dialog(
     assert busy is not None and busy.isVisible() and not busy.isModal()
     assert busy.text() == storage_errors.BUSY_MESSAGE
     assert window.statusBar().currentMessage() == storage_errors.BUSY_MESSAGE
-    hook(sqlite3.OperationalError, _sqlite_busy_error(), None)  # SQLite's own words, before the core names them
+    hook(sqlite3.OperationalError, _sqlite_busy_error(tmp_path / "busy.sqlite3"), None)  # SQLite's own words, before the core names them
     assert len([b for b in window.findChildren(QMessageBox, "busyNotice") if b.isVisible()]) == 1
     assert crash_dialog(window) is None and len(told) == 1
 
 
-def _sqlite_busy_error() -> sqlite3.OperationalError:
+def _sqlite_busy_error(path: Path) -> sqlite3.OperationalError:
     """A real SQLITE_BUSY from SQLite (two connections, one holding the write lock)."""
-    import tempfile
-
-    folder = tempfile.mkdtemp()
-    path = os.path.join(folder, "busy.sqlite3")
     first = sqlite3.connect(path, isolation_level=None)
     first.execute("CREATE TABLE t (x)")
     first.execute("BEGIN IMMEDIATE")
