@@ -307,3 +307,20 @@ def migrate(engine: Engine, before_migration: Callable[[int], None] | None = Non
             MIGRATIONS[version](conn)
             _set_version(conn, version)
     return SCHEMA_VERSION
+
+
+def use_busy_timeout(engine: Engine, milliseconds: int) -> None:
+    """From now on, wait at most ``milliseconds`` for another connection's write lock (SQLite only).
+
+    The window sets a short one: its thread must not stand still for the default five
+    seconds, and it tries a refused write again itself (``ui/bus.py``). Set at every
+    checkout, so connections the pool already holds follow it too.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={int(milliseconds)}")
+        cursor.close()

@@ -4,22 +4,40 @@ Like Anki's ``operation_did_execute``: every write goes through :meth:`Bus.run`,
 which calls the service and emits :attr:`Bus.changed` with the core's
 :class:`~prioritizer.domain.Changes`. Each view listens and refreshes only its part;
 no widget reaches into another.
+
+A write that meets another program's write lock (a long import on the command line)
+is not dropped and does not freeze the window: the window's connections wait only
+a moment for the lock (``ui/app.py`` sets a short busy timeout), and :meth:`Bus.run`
+then tries again every :data:`RETRY_MS` for up to :data:`WAIT_S` seconds, with the
+event loop running (the window repaints; the status bar says "Waiting for another
+program's write…"; the user's keys and clicks wait, Escape gives up). Still locked
+after that: ``DatabaseBusyError``, which the error hook shows as one line
+(``ui/crash.py``). Nothing was written by an attempt that met the lock (every write
+unit begins with ``BEGIN IMMEDIATE``), so trying it again is safe.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
 
-from prioritizer.domain import Changes
+from prioritizer.domain import Changes, DatabaseBusyError
 from prioritizer.drafts import Result
+
+from .storage_errors import BUSY_MESSAGE, WAITING_MESSAGE, is_busy
 
 if TYPE_CHECKING:  # services imports SQLAlchemy, which the start-up does not wait for
     from prioritizer.services import Service
 
 T = TypeVar("T")
+
+RETRY_MS = 200  # between two tries of a write that met the lock
+WAIT_S = 10.0  # then the write is refused with one line (nothing was changed)
 
 
 class Bus(QObject):
@@ -32,26 +50,83 @@ class Bus(QObject):
         changed(Changes): an operation changed data.
         failed(str): an operation was refused; the one-line reason.
         notified(str): something worth a short unobtrusive message happened.
+        waiting(str): a write waits for another program's lock (the line to show); "" when it ended.
     """
 
     changed = Signal(object)
     failed = Signal(str)
     notified = Signal(str)
+    waiting = Signal(str)
 
     def __init__(self, service: Service, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self._aliases: dict[int, int] = {}
+        self._waiting = False
 
     def run(self, operation: Callable[..., Result[T]], *args: Any, **kwargs: Any) -> Result[T]:
         """Call ``operation(*args, **kwargs)`` (a service method) and announce its changes.
 
-        ``InputError`` propagates to the caller, which decides how to show it.
+        ``InputError`` propagates to the caller, which decides how to show it. A busy
+        database is waited for (see the module docstring), then ``DatabaseBusyError``.
         """
-        result = operation(*args, **kwargs)
+        result = self.call(operation, *args, **kwargs)
         if not result.changes.empty:
             self.changed.emit(result.changes)
         return result
+
+    def call(self, operation: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``operation(*args, **kwargs)``, tried again while another program holds the write lock."""
+        try:
+            return operation(*args, **kwargs)
+        except Exception as exc:
+            if not is_busy(exc) or self._waiting:  # one wait at a time: a write started meanwhile is refused
+                raise
+        return self._wait_for_lock(lambda: operation(*args, **kwargs))
+
+    def _wait_for_lock(self, attempt: Callable[[], T]) -> T:
+        """Try ``attempt`` every RETRY_MS with the event loop running, for up to WAIT_S seconds."""
+        deadline = time.monotonic() + WAIT_S
+        loop = QEventLoop()
+        timer = QTimer()
+        timer.setInterval(RETRY_MS)
+        gate = _InputGate(loop)
+        outcome: list[tuple[bool, Any]] = []
+
+        def again() -> None:
+            try:
+                outcome.append((True, attempt()))
+            except Exception as exc:  # noqa: BLE001 - handed to the caller below
+                if is_busy(exc) and time.monotonic() < deadline and not gate.cancelled:
+                    return  # still locked: the next tick tries again
+                outcome.append((False, exc))
+            loop.quit()
+
+        timer.timeout.connect(again)
+        app = QCoreApplication.instance()
+        self._waiting = True
+        self.waiting.emit(WAITING_MESSAGE)
+        if app is not None:
+            app.installEventFilter(gate)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            timer.start()
+            loop.exec()
+        finally:
+            timer.stop()
+            QApplication.restoreOverrideCursor()
+            if app is not None:
+                app.removeEventFilter(gate)
+            self._waiting = False
+            self.waiting.emit("")
+        if not outcome:  # the loop ended without an answer (the application is quitting)
+            raise DatabaseBusyError(BUSY_MESSAGE)
+        done, value = outcome[0]
+        if done:
+            return value  # type: ignore[no-any-return]
+        if is_busy(value):
+            raise DatabaseBusyError(BUSY_MESSAGE) from value
+        raise value
 
     def announce(self, changes: Changes) -> None:
         """Emit ``changed`` for changes found outside :meth:`run` (the live re-sort)."""
@@ -76,3 +151,29 @@ class Bus(QObject):
     def resolve_all(self, item_ids: list[int]) -> list[int]:
         """:meth:`resolve` for several ids."""
         return [self.resolve(i) for i in item_ids]
+
+
+_USER_INPUT = frozenset((
+    QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride, QEvent.Type.Shortcut,
+    QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick, QEvent.Type.Wheel,
+    QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop, QEvent.Type.Close, QEvent.Type.ContextMenu,
+))  # fmt: skip
+
+
+class _InputGate(QObject):
+    """While a write waits for the lock: the user's input waits too (no second change starts
+    on top of the first); Escape gives up the wait. Painting and timers go on."""
+
+    def __init__(self, loop: QEventLoop) -> None:
+        super().__init__()
+        self.loop = loop
+        self.cancelled = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802, D102
+        if event.type() not in _USER_INPUT:
+            return False
+        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
+            self.cancelled = True
+        if event.type() == QEvent.Type.Close:
+            event.ignore()
+        return True
