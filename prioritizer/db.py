@@ -221,7 +221,9 @@ def make_engine(location: str, *, create: bool = True) -> Engine:
         except OSError as exc:
             if exc.errno == errno.ENOSPC:
                 raise StorageError("the disk is full: nothing was saved; free some space and try again") from exc
-            raise InputError(f"cannot create the database {str(path)!r}: {exc.strerror or exc}") from exc
+            blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+            reason = f"{str(blocker)!r} is a file, not a folder" if blocker is not None else (exc.strerror or str(exc))
+            raise InputError(f"cannot create the database {str(path)!r}: {reason}") from exc
     engine = create_engine(url)
     if url.get_backend_name() == "sqlite":
         _sqlite_connect_hooks(engine)

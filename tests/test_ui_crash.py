@@ -358,12 +358,16 @@ def test_an_action_still_locked_out_is_refused_in_one_line_and_nothing_is_lost(
     assert "Call the vendor back" in [v.title for v in window.store.views()]
 
 
-def test_the_command_line_keeps_one_line_and_logs_the_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    folder = tmp_path / "a folder"
-    folder.mkdir()
-    (folder / "x").write_text("x")
-    bad = folder / "x" / "db.sqlite3"  # a path under a file: opening it fails (not bad input, exit 1)
-    assert cli_main(["--db", str(bad), "add", "Call the vendor"]) == 1
+def test_the_command_line_keeps_one_line_and_logs_the_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prioritizer.services import Service
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("something unexpected")  # not bad input: exit 1
+
+    monkeypatch.setattr(Service, "add", broken)
+    assert cli_main(["--db", str(tmp_path / "db.sqlite3"), "add", "Call the vendor"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
     log_text = logs.log_file().read_text(encoding="utf-8")
