@@ -221,7 +221,9 @@ def make_engine(location: str, *, create: bool = True) -> Engine:
         except OSError as exc:
             if exc.errno == errno.ENOSPC:
                 raise StorageError("the disk is full: nothing was saved; free some space and try again") from exc
-            raise InputError(f"cannot create the database {str(path)!r}: {exc.strerror or exc}") from exc
+            blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+            reason = f"{str(blocker)!r} is a file, not a folder" if blocker is not None else (exc.strerror or str(exc))
+            raise InputError(f"cannot create the database {str(path)!r}: {reason}") from exc
     engine = create_engine(url)
     if url.get_backend_name() == "sqlite":
         _sqlite_connect_hooks(engine)
@@ -314,3 +316,20 @@ def migrate(engine: Engine, before_migration: Callable[[int], None] | None = Non
             MIGRATIONS[version](conn)
             _set_version(conn, version)
     return SCHEMA_VERSION
+
+
+def use_busy_timeout(engine: Engine, milliseconds: int) -> None:
+    """From now on, wait at most ``milliseconds`` for another connection's write lock (SQLite only).
+
+    The window sets a short one: its thread must not stand still for the default five
+    seconds, and it tries a refused write again itself (``ui/bus.py``). Set at every
+    checkout, so connections the pool already holds follow it too.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={int(milliseconds)}")
+        cursor.close()

@@ -314,6 +314,10 @@ class StorageError(RuntimeError):
     """The disk refused a write (full, or an I/O error); the operation was rolled back."""
 
 
+class DatabaseBusyError(StorageError):
+    """Another process holds the write lock past the busy timeout; nothing was saved."""
+
+
 class InputError(ValueError):
     """Bad user input: the message names the problem in one line."""
 

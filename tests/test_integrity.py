@@ -289,9 +289,13 @@ def test_a_storage_error_in_the_window_is_a_dialog_not_a_traceback(qtbot: object
     passed_on: list[BaseException] = []
     monkeypatch.setattr(sys, "excepthook", lambda kind, value, tb: passed_on.append(value))
     monkeypatch.setattr(storage_errors, "_tell", lambda parent, title, text: shown.append(text))
-    recovery.show_storage_errors()
+    hook = recovery.show_storage_errors()
     error = StorageError("the disk is full: nothing was saved; free some space and try again")
-    sys.excepthook(StorageError, error, None)
-    sys.excepthook(ValueError, ValueError("other"), None)
+    try:
+        sys.excepthook(StorageError, error, None)
+        sys.excepthook(ValueError, ValueError("other"), None)  # any other error: the crash dialog (ui/crash.py)
+    finally:
+        hook.uninstall()
     assert shown == ["the disk is full: nothing was saved; free some space and try again."]
-    assert [str(e) for e in passed_on] == ["other"]
+    assert passed_on == [] and hook.dialog is not None and "ValueError: other" in hook.dialog.summary.text()
+    hook.dialog.close()

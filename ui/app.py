@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from prioritizer.domain import InputError
 
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 QUIT_AFTER_FIRST_PAINT = "PRIORITIZER_QUIT_AFTER_FIRST_PAINT"
 LATEST_AFTER_SHOW_MS = 5000  # what waits for the first paint runs by then anyway (a window started minimized)
+WINDOW_BUSY_TIMEOUT_MS = 100  # how long one write of the window waits for another program's lock
 _REOPEN = 75  # app.exit code: the check after the first paint found damage; recover and open again
 
 
@@ -99,15 +100,25 @@ def run_app(db: str | None, now: datetime | None) -> int:
     # lock taken before the database is opened; a second launch raises the first window.
     from prioritizer.location import resolve_location
 
+    from . import crash
     from .single_instance import SingleInstance
 
-    location = resolve_location(db)
-    guard = SingleInstance(location)
-    if not guard.claim(listen=False):  # the lock now; the "raise" socket after the first paint
+    try:
+        location = resolve_location(db)
+        guard = SingleInstance(location)
+        claimed = guard.claim(listen=False)  # the lock now; the "raise" socket after the first paint
+    except Exception as exc:  # noqa: BLE001 - a dialog, never only a line on stderr
+        startup.end()
+        crash.show_failure(f"Cannot open the database: {crash.first_line(exc)}", exc)
+        return 1
+    if not claimed:
         print(guard.message, file=sys.stderr)
         return 0
     try:
         return _run(app, guard, location, now)
+    except Exception as exc:  # noqa: BLE001 - building the window failed: a dialog, never only a line on stderr
+        crash.show_failure(f"The window could not be opened: {crash.what_failed(exc)}", exc)
+        return 1
     finally:
         startup.end()  # when the window never painted (a dialog instead)
         guard.release()
@@ -131,12 +142,79 @@ def _deferred(location: str, now: datetime | None) -> DeferredService | None:
     return DeferredService(snapshot, opener, now, tz)
 
 
+def damage_in_use(location: str, exc: BaseException) -> DatabaseDamagedError | None:
+    """The damage an error met while the window runs points to (SQLite's "malformed"), else None.
+
+    The whole check of the file names the problem; when that check finds nothing (SQLite
+    met a damaged index page the check does not read), SQLite's own words are the verdict:
+    the recovery dialog changes nothing before the user's click either way.
+    """
+    from prioritizer.integrity import DatabaseDamagedError, Health, Problem, damaged_error, is_malformed
+    from prioritizer.location import sqlite_path
+
+    from . import recovery
+    from .storage_errors import causes
+
+    for error in causes(exc):
+        if isinstance(error, DatabaseDamagedError):
+            return error
+    malformed = next((error for error in causes(exc) if is_malformed(error)), None)
+    path = sqlite_path(location)
+    if malformed is None or path is None or not path.exists():
+        return None
+    try:
+        damage = recovery.damage_behind(location, malformed)
+    except Exception:  # noqa: BLE001 - the check could not run (the file busy, say): SQLite's words decide
+        damage = None
+    if damage is None:
+        from .crash import first_line
+
+        damage = damaged_error(location, Health(path, Problem.DAMAGED, f"the database file {path} is damaged ({first_line(malformed)})"))
+    return damage
+
+
 def _run(app: QApplication, guard: SingleInstance, location: str, now: datetime | None) -> int:
-    from .single_instance import bring_to_front
-    from .storage_errors import show_storage_errors
+    from . import crash
 
     current: list[QWidget] = []
-    show_storage_errors(lambda: current[-1] if current else None)  # "the disk is full: nothing was saved"
+    found: list[DatabaseDamagedError] = []  # damage met while the window ran: recover and open again
+
+    def damaged(error: DatabaseDamagedError) -> None:
+        # The first report wins. A later one (the page check's, say) must not exit again: by
+        # then the recovery dialog's own event loop may be the one running.
+        if not found:
+            found.append(error)
+            app.exit(_REOPEN)
+
+    def damage_met(exc: BaseException) -> bool:
+        if not current:
+            return False
+        damage = damage_in_use(location, exc)
+        if damage is None:
+            return False
+        damaged(damage)
+        return True
+
+    # One hook for every error escaping a slot: busy, disk full, damage, anything else (ui/crash.py).
+    hook = crash.install(lambda: current[-1] if current else None, damage_met)
+    try:
+        return _run_windows(app, guard, location, now, current, found, damaged)
+    finally:
+        hook.uninstall()
+
+
+def _run_windows(
+    app: QApplication,
+    guard: SingleInstance,
+    location: str,
+    now: datetime | None,
+    current: list[QWidget],
+    found: list[DatabaseDamagedError],
+    damaged: Callable[[DatabaseDamagedError], None],
+) -> int:
+    from . import crash
+    from .single_instance import bring_to_front
+
     note = ""
     for attempt in range(3):  # a restore is verified; a third damage report means something else is wrong
         # The first start paints from a read snapshot and opens the Service (SQLAlchemy) after the
@@ -151,10 +229,12 @@ def _run(app: QApplication, guard: SingleInstance, location: str, now: datetime 
                 # Only the header is checked here: the pages are checked after the first paint.
                 opened, opened_note = recovery.open_or_recover(location, now, deep_check=False)
             except InputError as exc:
-                QMessageBox.critical(None, "Prioritizer", f"Cannot open the database: {exc}")
+                from .storage_errors import _tell
+
+                _tell(None, "Prioritizer", f"Cannot open the database: {exc}")
                 return 2
             except Exception as exc:  # noqa: BLE001 - a dialog, never a traceback
-                QMessageBox.critical(None, "Prioritizer", f"Cannot open the database: {_first_line(exc)}")
+                crash.show_failure(f"Cannot open the database: {crash.first_line(exc)}", exc)
                 return 1
             if opened is None:
                 return 1
@@ -173,7 +253,7 @@ def _run(app: QApplication, guard: SingleInstance, location: str, now: datetime 
             service.close()
             from . import recovery
 
-            damage = recovery.damage_behind(location, exc)  # a damaged page met while loading the items
+            damage = damage_in_use(location, exc)  # a damaged page met while loading the items
             if damage is None:
                 raise
             done = recovery.carry_out(location, damage, recovery.ask(damage), lambda t, x: recovery._tell(None, t, x))
@@ -183,12 +263,8 @@ def _run(app: QApplication, guard: SingleInstance, location: str, now: datetime 
             continue
         current.append(window)
         guard.raise_requested.connect(lambda w=window: bring_to_front(w))
-        found: list[DatabaseDamagedError] = []
+        found.clear()
         safety: list[DataSafety] = []  # File > Back up now / Show backups, automatic backups: after the paint
-
-        def damaged(error: DatabaseDamagedError, found: list[DatabaseDamagedError] = found) -> None:
-            found.append(error)
-            app.exit(_REOPEN)
 
         if note:
             window.statusBar().showMessage(note, 15_000)
@@ -220,19 +296,30 @@ def _run(app: QApplication, guard: SingleInstance, location: str, now: datetime 
 
                     if isinstance(service, DeferredService):
                         service.materialize()
+                    from prioritizer.db import use_busy_timeout
+
+                    # A write that meets another program's lock comes back at once and is tried
+                    # again with the event loop running (ui/bus.py), instead of freezing 5 s.
+                    use_busy_timeout(service.engine, WINDOW_BUSY_TIMEOUT_MS)
                 except DatabaseDamagedError as error:
                     damaged(error)
                     return
                 except Exception as exc:  # noqa: BLE001 - a dialog, never a traceback
-                    QMessageBox.critical(window, "Prioritizer", f"Cannot open the database: {_first_line(exc)}")
+                    damage = damage_in_use(location, exc)
+                    if damage is not None:
+                        damaged(damage)
+                        return
+                    crash.show_failure(f"Cannot open the database: {crash.first_line(exc)}", exc, window)
                     app.exit(1)
                     return
-                if isinstance(service, DeferredService):
-                    window.service_opened()
+                # The safety menu and the page check first: reading what waited for the Service
+                # may meet damage (an error then goes to the hook), and File > Back up now must exist.
                 safety.append(recovery.DataSafety(window, location))
                 safety[0].damaged.connect(damaged)
                 guard.listen()
                 safety[0].check_soon()
+                if isinstance(service, DeferredService):
+                    window.service_opened()
 
             loader.loaded.connect(storage_loaded)
             latest.setSingleShot(True)
@@ -305,10 +392,6 @@ class StorageLoader(QObject):
 # what the first paint does without: the quick-add parser, today's balance.
 STORAGE_MODULES = ("prioritizer.services", "prioritizer.integrity", "prioritizer.timekeeping", "prioritizer.ui.recovery",
                    "prioritizer.quickadd", "prioritizer.balance")  # fmt: skip
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def _exit_now(code: int) -> None:

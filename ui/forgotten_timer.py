@@ -65,6 +65,7 @@ class ForgottenTimerDialog(QDialog):
         since = to_local(entry.start, service.tz).strftime("%a %H:%M")
         layout = QVBoxLayout(self)
         self.message = QLabel(f"The timer on “{title}” has run {ran} (since {since}) — keep it, or stop it at:", self)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # the title as typed: "<b>" is not bold
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         self.end_edit = QDateTimeEdit(self)
@@ -78,6 +79,7 @@ class ForgottenTimerDialog(QDialog):
         self.end_edit.setAccessibleName("Stop the timer at")
         layout.addWidget(self.end_edit)
         self.error = QLabel(self)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # the core's message may quote what was typed
         self.error.setVisible(False)
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(self)

@@ -135,9 +135,10 @@ class IncidentController(QObject):
             return None
         service = self.bus.service
         summary, self.titles = summarize(service, self.started_at, service.now(), set(self.touched))
+        # Waits out another program's write (ui/bus.py); refused after all, the incident stays open to end again.
+        summary = self.bus.call(record_incident, service, summary)
         self.started_at = None
         self.touched = set()
-        summary = record_incident(service, summary)
         self.ended.emit(summary)
         return summary
 

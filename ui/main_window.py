@@ -61,6 +61,7 @@ from .item_store import ItemStore
 from .matrix_view import MatrixView
 from .quick_add import QuickAddBar
 from .settings import WindowSettings
+from .storage_errors import is_busy
 from .tooltips import plain_tooltip
 from .views import build_view, registered_views
 
@@ -71,6 +72,7 @@ if TYPE_CHECKING:  # services imports SQLAlchemy, which the start-up does not wa
 NARROW_WIDTH = 1000  # below this window width the quick add and the filter stack, so quick add keeps room
 MAX_TIMER_MS = 6 * 3600 * 1000  # re-check at least every 6 h (a laptop may sleep through a change)
 WATCH_MS = 750  # changes made elsewhere show within this (and the time to reload them): well inside 2 s
+RESORT_WHEN_BUSY_MS = 2000  # the live re-sort met another program's write: try again then
 EXTRA_KEYS = (
     ("Arrows", "Move between cards; past the edge, to the next quadrant"),
     ("Shift+Arrows / Ctrl+click", "Select several cards"),
@@ -255,6 +257,7 @@ class MainWindow(QMainWindow):
         self.empty_state.example_chosen.connect(self._try_example)
         self.bus.changed.connect(self._changed)
         self.bus.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        self.bus.waiting.connect(lambda line: self.statusBar().showMessage(line) if line else self.statusBar().clearMessage())
         self.store.placements_moved.connect(self._announce_moves)
         self.store.reloaded.connect(self._update_empty_state)
         self.undo_stack.canUndoChanged.connect(self._update_actions)
@@ -459,7 +462,13 @@ class MainWindow(QMainWindow):
 
     def resort_now(self) -> None:
         """The timer fired: let the core re-place what fell due, move those cards, say so."""
-        moved_ids = self.service.refresh().value
+        try:
+            moved_ids = self.service.refresh().value
+        except Exception as exc:
+            if not is_busy(exc):
+                raise
+            self.resort_timer.start(RESORT_WHEN_BUSY_MS)  # another program is writing: no user waits on this
+            return
         self.store.sweep_due(moved_ids)
         self.schedule_resort(ask_core=True)
 
@@ -702,6 +711,8 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         """The About box."""
+        from prioritizer import logs
+
         box = QMessageBox(self)
         box.setObjectName("aboutBox")
         box.setWindowTitle("About Prioritizer")
@@ -711,6 +722,7 @@ class MainWindow(QMainWindow):
         box.setInformativeText(
             "An Eisenhower matrix for customer-service managers: automatic triage of tasks, meetings and "
             "escalations, time tracking and a weekly review.\n\nMIT licence. Data: " + str(self.service.engine.url)
+            + f"\nLog folder (details of any error): {logs.log_dir()}"
         )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()

@@ -288,7 +288,18 @@ class ReviewView(RefreshWhenShown):
         try:
             self.export(kind, path)
         except (OSError, InputError) as exc:
-            QMessageBox.warning(self, "Export failed", f"Could not write {path}:\n{exc}")
+            export_failed(self, path, exc)
+
+
+def export_failed(parent: QWidget, path: str, error: Exception) -> QMessageBox:
+    """Say the export failed, in plain text: the file name is the user's and may hold "<"."""
+    text = f"Could not write {path}:\n{error}"
+    box = QMessageBox(QMessageBox.Icon.Warning, "Export failed", text, QMessageBox.StandardButton.Close, parent)
+    box.setObjectName("exportFailed")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
 
 
 # ------------------------------------------------------------------ charts

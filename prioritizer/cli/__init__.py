@@ -113,7 +113,7 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES, only: str | None = No
     parser = Parser(prog="prioritizer", description="Eisenhower matrix for customer-service managers.")
     parser.add_argument("--db", metavar="PATH|URL", help="database file or URL (default: PRIORITIZER_DB or the user data folder)")
     parser.add_argument("--now", metavar="ISO-8601", help="fix the clock for this command (tests, demos, 'what will Friday look like?')")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_Version, help="show the version and the log folder, then exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in modules:
         module = importlib.import_module(f"{__name__}.{name}")
@@ -150,6 +150,19 @@ def _version() -> str:
     from .. import __version__
 
     return __version__
+
+
+class _Version(argparse.Action):
+    """``--version``: the version, and the folder of the log file that holds the details of any error."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest=dest, default=argparse.SUPPRESS, nargs=0, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option: str | None = None) -> None:
+        from ..logs import log_dir  # platformdirs: only when asked
+
+        print(f"{parser.prog} {_version()}\nlog folder: {log_dir()}", file=sys.stdout)
+        parser.exit()
 
 
 def _command_name(args: Sequence[str]) -> str | None:
@@ -220,6 +233,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         message = _damage_message(exc, db_option) or (str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         print(f"prioritizer: error: {message}", file=sys.stderr)
+        from ..logs import record  # the traceback, for a bug report (prioritizer --version names the folder)
+
+        command = _command_name(args_list)
+        record(f"{command if command and command != _FULL else 'prioritizer'}: {message}", (type(exc), exc, exc.__traceback__))
         return EXIT_ERROR
     finally:
         if "prioritizer.cli.common" in sys.modules:  # only a command that opened a service imported it
