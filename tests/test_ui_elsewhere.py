@@ -270,3 +270,24 @@ def test_the_forgotten_timer_question_never_cuts_a_run_started_elsewhere(
     assert [(e.start, e.end) for e in service.entries(items["refund"])] == [(NOW, NOW + timedelta(minutes=30))]
     assert status_text(window) == "The timer was started again elsewhere, on Renew vendor contract; nothing was changed"
     assert not dialog.isVisible()
+
+
+def test_an_undo_that_fails_otherwise_is_not_counted_as_done(
+    qtbot: Any, window: MainWindow, items: dict[str, int], service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prioritizer.domain import Quadrant, StorageError
+
+    item = items["refund"]
+    before = window.store.get(item).quadrant  # type: ignore[union-attr]
+    target = next(q for q in Quadrant if q is not before)
+    window.move_items([item], target)
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise StorageError("the disk is full: nothing was saved; free some space and try again")
+
+    monkeypatch.setattr(service, "set_pins", full)  # the window's own service object: the disk fills up
+    with qtbot.captureExceptions() as caught:  # from Qt's undo(): what the window's error hook shows
+        window.undo()
+    assert [type(exc) for _, exc, _ in caught] == [StorageError]
+    assert service.get(item).quadrant is target
+    assert not window.undo_stack.canUndo() and not window.undo_stack.canRedo()

@@ -113,12 +113,20 @@ class ServiceCommand(QUndoCommand):
             self.do()
         except InputError as exc:  # never through Qt's C++ (the stack would count it as done)
             self._refused(exc, "Not redone")
+        except Exception:
+            # Failed otherwise (a busy or full disk): Qt moves its index past the command anyway, so it
+            # leaves the stack rather than count as done; the error goes on to the window's error hook.
+            self.setObsolete(True)
+            raise
 
     def undo(self) -> None:  # noqa: D102
         try:
             self.undo_change()
         except InputError as exc:
             self._refused(exc, "Not undone")
+        except Exception:
+            self.setObsolete(True)  # as in redo
+            raise
 
 
 def execute(stack: QUndoStack, command: ServiceCommand) -> None:
