@@ -72,13 +72,13 @@ def test_automatic_backup_only_when_changed_and_due(db_path: Path) -> None:
     first = bk.maybe_backup(loc, t0)
     assert first is not None
     svc.add(ItemDraft(title="Two"))
-    assert bk.maybe_backup(loc, t0 + timedelta(hours=5)) is None  # changed, but too soon
-    second = bk.maybe_backup(loc, t0 + timedelta(hours=6, minutes=1))
+    assert bk.maybe_backup(loc, t0 + timedelta(minutes=14)) is None  # changed, but too soon
+    second = bk.maybe_backup(loc, t0 + timedelta(minutes=15))  # at most every 15 minutes while there are changes
     assert second is not None and _titles(second) == ["One", "Two"]
     assert bk.maybe_backup(loc, t0 + timedelta(hours=20)) is None  # due, but unchanged
     # A change that does not touch items (stopping a timer) still counts.
     svc.start_timer(1)
-    assert bk.maybe_backup(loc, t0 + timedelta(hours=21)) is not None
+    assert bk.maybe_backup(loc, t0 + timedelta(hours=20, minutes=1)) is not None
     svc.close()
 
 
@@ -121,28 +121,29 @@ def test_the_window_backs_up_after_its_first_paint(qtbot: object, db_path: Path)
     safety.stop()
 
 
-def test_rotation_keeps_recent_daily_weekly_and_pre_migration(db_path: Path) -> None:
+def test_thinning_keeps_a_day_of_everything_then_dailies_then_weeklies_and_pre_migration(db_path: Path) -> None:
     _filled(db_path, "x").close()
     loc = str(db_path)
-    start = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
-    # Two backups a day for 45 days, without rotating, plus one pre-migration one.
+    start = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)  # a Tuesday
+    # Two backups a day for 45 days, without thinning, plus one pre-migration one.
     for day in range(45):
         for hour in (0, 12):
             bk.backup_now(loc, "auto", start + timedelta(days=day, hours=hour), rotate_after=False)
     pre = bk.backup_now(loc, "pre-migration-v1", start + timedelta(days=1), rotate_after=False)
-    newest = bk.backup_now(loc, "manual", start + timedelta(days=45))
+    now = start + timedelta(days=45)
+    newest = bk.backup_now(loc, "manual", now)  # thins the others out
     kept = bk.list_backups(loc)
-    kept_paths = {b.path for b in kept}
-    assert pre in kept_paths and newest in kept_paths
+    assert pre in {b.path for b in kept} and kept[0].path == newest
     regular = [b for b in kept if not b.reason.startswith("pre-migration")]
-    days = {b.taken_at.date() for b in regular}
-    weeks = {b.taken_at.isocalendar()[:2] for b in regular}
-    assert len(days) >= 7
-    assert len(weeks) == 5
-    assert len(regular) <= bk.KEEP_NEWEST + bk.KEEP_DAILY + bk.KEEP_WEEKLY
-    # The 7 newest days each keep their newest backup.
-    last_days = sorted(days, reverse=True)[:7]
-    assert last_days == [(start + timedelta(days=45 - n)).date() for n in range(7)]
+    last_day = [b for b in regular if now - b.taken_at < timedelta(days=1)]
+    assert [b.taken_at for b in last_day] == [now, now - timedelta(hours=12)]  # everything of the last day
+    month = [b for b in regular if timedelta(days=1) <= now - b.taken_at < timedelta(days=30)]
+    # One a day, the newest of it (the 12:00 one; the other is at 00:00 UTC), for each day one to thirty days old.
+    assert [b.taken_at for b in month] == [start + timedelta(days=d) for d in range(44, 15, -1)]
+    older = [b for b in regular if now - b.taken_at >= timedelta(days=30)]
+    weeks = [b.taken_at.isocalendar()[:2] for b in older]
+    assert len(weeks) == len(set(weeks)) == 3  # one a week (ISO weeks 36, 37 and 38 of 2026)
+    assert [b.taken_at for b in older] == [start + timedelta(days=15), start + timedelta(days=12), start + timedelta(days=5)]
     for b in kept:
         assert bk.verify_backup(b.path) == SCHEMA_VERSION
 
