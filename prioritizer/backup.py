@@ -59,6 +59,7 @@ File names: ``<db stem>-<UTC YYYYmmddTHHMMSSZ>-<reason>.sqlite3``.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import logging
 import os
@@ -240,32 +241,47 @@ def verify_backup(path: Path) -> int:
         conn.close()
 
 
+# SQLite's words for a full disk: SQLITE_FULL, and a -shm that cannot grow (ENOSPC while
+# it is extended: on tmpfs, and wherever the -shm is new, that comes before any write).
+_FULL_ERRORS = frozenset({"SQLITE_FULL", "SQLITE_IOERR_SHMSIZE"})
+
+
+def _disk_full(exc: BaseException, folders: tuple[Path, ...]) -> bool:
+    """True when a failure means the disk is full (by SQLite's code, the OS's errno, or the free space left)."""
+    if isinstance(exc, OSError):
+        return exc.errno == errno.ENOSPC
+    name = getattr(exc, "sqlite_errorname", "")
+    if name in _FULL_ERRORS or "full" in str(exc):
+        return True
+    if str(name).startswith("SQLITE_IOERR"):
+        # A write error with (almost) no room left: a full disk, whatever the path SQLite took to it.
+        for folder in folders:
+            with contextlib.suppress(OSError):
+                stats = os.statvfs(folder)
+                if stats.f_bavail * stats.f_frsize < 1024 * 1024:
+                    return True
+    return False
+
+
 @contextlib.contextmanager
-def _sqlite_errors(what: str, where: Callable[[], str] | None = None) -> Iterator[None]:
+def _sqlite_errors(what: str, where: Callable[[], str] | None = None, folders: tuple[Path, ...] = ()) -> Iterator[None]:
     """Turn SQLite/OS failures (disk full above all) into one clear BackupError.
 
-    ``where`` adds where everything is (for a failed restore).
+    ``where`` adds where everything is (for a failed restore); ``folders`` are where
+    the failing writes went (to tell a full disk behind an I/O error).
     """
-    tail = ""
     try:
         yield
     except BackupError as exc:
         if where is None:
             raise
         raise BackupError(f"{exc}. {where()}") from exc
-    except sqlite3.Error as exc:
-        text = str(exc)
-        if where is not None:
-            tail = f". {where()}"
-        if "full" in text:
+    except (sqlite3.Error, OSError) as exc:
+        tail = f". {where()}" if where is not None else ""
+        if _disk_full(exc, folders):
             raise BackupError(f"{what} failed: the disk is full; free some space and try again{tail}") from exc
+        text = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
         raise BackupError(f"{what} failed: {text}{tail}") from exc
-    except OSError as exc:
-        if where is not None:
-            tail = f". {where()}"
-        if exc.errno == 28:  # ENOSPC
-            raise BackupError(f"{what} failed: the disk is full; free some space and try again{tail}") from exc
-        raise BackupError(f"{what} failed: {exc.strerror or exc}{tail}") from exc
 
 
 def _new_file(path: Path) -> None:
@@ -307,15 +323,19 @@ def _copy(source: Path, target: Path, *, immutable: bool = False) -> None:
         src.close()
 
 
-def _clean_partials(folder: Path, pattern: str = ".partial-*", pid_at: int = 1) -> None:
-    """Remove half-written copies left by a killed process (their pid is in the name)."""
+_COMPANION = r"(?:-journal|-wal|-shm)?"
+_PARTIAL = re.compile(r"^\.partial-(?P<pid>\d+)-\d+" + _COMPANION + "$")
+
+
+def _clean_partials(folder: Path, glob: str = ".partial-*", name: re.Pattern[str] = _PARTIAL) -> None:
+    """Remove half-written copies (and their journals) left by a killed process: its pid is in the name."""
     from .lock import pid_alive
 
-    for path in folder.glob(pattern):
-        try:
-            pid = int(path.name.split("-")[pid_at])
-        except (IndexError, ValueError):
+    for path in folder.glob(glob):
+        match = name.match(path.name)
+        if match is None:
             continue
+        pid = int(match["pid"])
         if not pid_alive(pid) or pid == os.getpid():
             path.unlink(missing_ok=True)
 
@@ -344,7 +364,7 @@ def backup_now(location: str, reason: str = "manual", now: datetime | None = Non
     if not source.is_file():
         raise InputError(f"there is no database at {str(source)!r} to back up")
     when = (now or datetime.now(UTC)).astimezone(UTC)
-    with _sqlite_errors("the backup"):
+    with _sqlite_errors("the backup", folders=(backup_dir(location),)):
         _refuse_if_damaged(source)
         folder = _ensure_dir(backup_dir(location))
         _clean_partials(folder)
@@ -487,9 +507,7 @@ def _has_user_data(path: Path) -> bool:
         conn.close()
 
 
-def _changed_since(path: Path, newest: BackupInfo | None) -> bool:
-    if newest is None:
-        return _has_user_data(path)  # a new, empty database: nothing to protect yet
+def _changed_since(path: Path, newest: BackupInfo) -> bool:
     try:
         return _live_fingerprint(path) != _backup_fingerprint(newest.path)
     except (OSError, sqlite3.Error):
@@ -506,7 +524,8 @@ def maybe_backup(
 ) -> Path | None:
     """Back up when the data changed since the newest backup and ``interval`` has passed.
 
-    ``changed``: the caller knows whether the data changed (True skips the fingerprints).
+    ``changed``: the caller knows whether the data changed since the newest backup (True
+    skips the fingerprints). A database without a backup yet is backed up once it holds data.
     Returns the new backup, or None when none was due (or the location is not a file).
     """
     path = sqlite_path(location)
@@ -517,8 +536,10 @@ def maybe_backup(
     newest = backups[0] if backups else None
     if newest is not None and current - newest.taken_at < interval:
         return None
-    if changed is None:
-        with _sqlite_errors("comparing with the newest backup"):
+    with _sqlite_errors("comparing with the newest backup"):
+        if newest is None:
+            changed = _has_user_data(path)  # a new, empty database: nothing to protect yet
+        elif changed is None:
             changed = _changed_since(path, newest)
     if not changed:
         return None
@@ -530,13 +551,12 @@ def backup_if_changed(location: str, reason: str, now: datetime | None = None) -
     return maybe_backup(location, now, timedelta(0), reason=reason)
 
 
-def maybe_backup_quietly(location: str, **options: object) -> Path | None:
-    """``maybe_backup`` for the window and the command line: a failed automatic backup never stops the work.
-
-    ``options`` go to ``maybe_backup`` (``interval``, ``reason``, ``changed``).
-    """
+def maybe_backup_quietly(
+    location: str, *, interval: timedelta = DEFAULT_INTERVAL, reason: str = "auto", changed: bool | None = None
+) -> Path | None:
+    """``maybe_backup`` for the window and the command line: a failed automatic backup never stops the work."""
     try:
-        return maybe_backup(location, **options)  # type: ignore[arg-type]
+        return maybe_backup(location, interval=interval, reason=reason, changed=changed)
     except (BackupError, InputError, OSError, sqlite3.Error) as exc:
         log.warning("automatic backup skipped: %s", exc)
         return None
@@ -629,9 +649,10 @@ def restore(location: str, backup_path: Path) -> RestoreResult:
     if version > _db.SCHEMA_VERSION:
         raise BackupError(f"the backup {source.name} is from a newer Prioritizer (schema {version}); upgrade first")
     where = _Whereabouts(db, source)
-    with _sqlite_errors("the restore", where.line):
-        _clean_partials(db.parent, f".{db.name}.restoring-*", pid_at=-1)
-        _clean_partials(db.parent, f".{db.name}.before-restore-partial-*", pid_at=-2)
+    with _sqlite_errors("the restore", where.line, folders=(db.parent,)):
+        # What a restore killed here left: its copy of the backup, its copy of the old data.
+        left = re.compile(rf"^\.{re.escape(db.name)}\.(?:restoring|before-restore-partial)-(?P<pid>\d+)(?:-\d+)?{_COMPANION}$")
+        _clean_partials(db.parent, f".{db.name}.*", left)
         if not db.exists():
             _install_copy(db, source, aside_tag=None)
             aside = None

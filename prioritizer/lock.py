@@ -135,8 +135,12 @@ class InstanceLock:
         self.stale = previous if previous is not None and previous.pid != os.getpid() else None
         # os.uname().nodename is gethostname() without importing socket (and selectors) on the way to the window.
         record = json.dumps({"pid": os.getpid(), "host": os.uname().nodename, "started": time.time()})
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, record.encode("utf-8"), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, record.encode("utf-8"), 0)
+        except OSError:
+            os.close(fd)  # a full disk: let go of the flock rather than keep it on a descriptor nobody has
+            raise
         self._fd = fd
         return True
 
