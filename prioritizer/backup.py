@@ -663,12 +663,23 @@ def restore(location: str, backup_path: Path) -> RestoreResult:
             aside = _restore_into(db, source, where)
         else:
             aside = _install_copy(db, source, aside_tag="damaged")
-    from .integrity import check_database
-
-    health = check_database(db)
-    if not health.ok:
-        raise BackupError(f"the restored database does not verify ({health.message}); the previous data is at {aside}")
+    problem = _restored_problem(db)
+    if problem is not None:
+        raise BackupError(f"the restored database does not verify ({problem}); the previous data is at {aside}")
     return RestoreResult(source, aside)
+
+
+def _restored_problem(db: Path) -> str | None:
+    """quick_check of the restored file through SQLite (other connections of this process may be open on it)."""
+    try:
+        conn = _read_only(db)
+        try:
+            rows = [r[0] for r in conn.execute("PRAGMA quick_check")]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return str(exc)
+    return None if rows == ["ok"] else " ".join(str(rows[0]).split())[:160]
 
 
 def _health_ok(db: Path) -> bool:
