@@ -340,16 +340,38 @@ def _clean_partials(folder: Path, glob: str = ".partial-*", name: re.Pattern[str
             path.unlink(missing_ok=True)
 
 
-def _refuse_if_damaged(source: Path) -> None:
-    """Raise BackupError when the health check finds the file damaged (read-only; nothing is written)."""
+def _damage(path: Path) -> str | None:
+    """What the health check finds wrong with a live database (None: nothing); read-only, nothing is written.
+
+    Besides ``integrity.check_database``: a file that is not a whole number of pages.
+    SQLite writes whole pages only, and reads a page cut short as zeros, so a copy of a
+    file truncated by a byte verifies; the header check cannot tell while a ``-wal``
+    is beside it (the file may be shorter than its page count then, never ragged).
+    """
     from .integrity import check_database  # integrity imports this module
 
+    health = check_database(path)
+    if not health.ok:
+        return health.message
+    conn = _read_only(path)  # the page size through SQLite: no plain open of a file others may have open
     try:
-        health = check_database(source)
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    finally:
+        conn.close()
+    size = path.stat().st_size
+    if page_size and size % page_size:
+        return f"the database file {path} is truncated ({size} bytes, not a whole number of {page_size}-byte pages)"
+    return None
+
+
+def _refuse_if_damaged(source: Path) -> None:
+    """Raise BackupError when the health check finds the file damaged."""
+    try:
+        problem = _damage(source)
     except sqlite3.Error as exc:
         raise BackupError(f"the database {source} cannot be checked ({exc}): not backed up") from exc
-    if not health.ok:
-        raise BackupError(f"{health.message}: not backed up (a damaged file is never a backup); {_RESTORE_HINT}")
+    if problem is not None:
+        raise BackupError(f"{problem}: not backed up (a damaged file is never a backup); {_RESTORE_HINT}")
 
 
 def backup_now(location: str, reason: str = "manual", now: datetime | None = None, *, rotate_after: bool = True) -> Path:
@@ -683,9 +705,12 @@ def _restored_problem(db: Path) -> str | None:
 
 
 def _health_ok(db: Path) -> bool:
-    from .integrity import check_database
-
-    return check_database(db).ok
+    try:
+        return _damage(db) is None
+    except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise  # in use, not damaged
+        return False  # SQLite cannot even read its page size: damaged, never written into
 
 
 def _restore_into(db: Path, source: Path, where: _Whereabouts) -> Path:

@@ -389,3 +389,16 @@ def test_restore_of_a_damaged_file_keeps_it_and_its_wal_byte_for_byte(db_path: P
     assert result.kept_aside.read_bytes() == main_bytes
     assert result.kept_aside.with_name(result.kept_aside.name + "-wal").read_bytes() == wal_bytes
     assert _titles(db_path) == [f"Item {n}" for n in range(40)]
+
+
+def test_backup_of_a_file_truncated_by_one_byte_beside_its_wal_is_refused(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _database_with_a_wal_left_behind(db_path)
+    db_path.write_bytes(db_path.read_bytes()[:-1])  # no connection is open to it
+    wal = db_path.with_name(db_path.name + "-wal")
+    main_bytes, wal_bytes = db_path.read_bytes(), wal.read_bytes()
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "backup"]) == 1
+    err = capsys.readouterr().err
+    assert "truncated" in err and "prioritizer restore --latest" in err and err.count("\n") == 1
+    assert bk.list_backups(str(db_path)) == []
+    assert db_path.read_bytes() == main_bytes and wal.read_bytes() == wal_bytes
