@@ -670,11 +670,11 @@ def restore(location: str, backup_path: Path) -> RestoreResult:
     """
     db = _db_file(location)
     source = Path(backup_path).expanduser().absolute()
-    version = verify_backup(source)
-    if version > _db.SCHEMA_VERSION:
-        raise BackupError(f"the backup {source.name} is from a newer Prioritizer (schema {version}); upgrade first")
     where = _Whereabouts(db, source)
     with _sqlite_errors("the restore", where.line, folders=(db.parent,)):
+        version = verify_backup(source)
+        if version > _db.SCHEMA_VERSION:
+            raise BackupError(f"the backup {source.name} is from a newer Prioritizer (schema {version}); upgrade first")
         # What a restore killed here left: its copy of the backup, its copy of the old data.
         left = re.compile(rf"^\.{re.escape(db.name)}\.(?:restoring|before-restore-partial)-(?P<pid>\d+)(?:-\d+)?{_COMPANION}$")
         _clean_partials(db.parent, f".{db.name}.*", left)

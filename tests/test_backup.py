@@ -402,3 +402,31 @@ def test_backup_of_a_file_truncated_by_one_byte_beside_its_wal_is_refused(db_pat
     assert "truncated" in err and "prioritizer restore --latest" in err and err.count("\n") == 1
     assert bk.list_backups(str(db_path)) == []
     assert db_path.read_bytes() == main_bytes and wal.read_bytes() == wal_bytes
+
+
+def test_backup_beside_a_wal_of_another_database_keeps_both_files_byte_for_byte(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import subprocess
+    import sys
+
+    _filled(db_path, *(f"Item {n}" for n in range(57))).close()
+    other = tmp_path / "other.sqlite3"
+    code = (
+        "import sqlite3, os, sys\n"
+        "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "c.execute('PRAGMA journal_mode=WAL')\n"
+        "c.execute('CREATE TABLE notes (body TEXT)')\n"
+        "c.execute(\"INSERT INTO notes VALUES ('another program')\")\n"
+        "os._exit(0)\n"  # its -wal stays, with its commits in it
+    )
+    subprocess.run([sys.executable, "-c", code, str(other)], check=True)
+    wal = db_path.with_name(db_path.name + "-wal")
+    wal.write_bytes(other.with_name(other.name + "-wal").read_bytes())  # no connection is open to either
+    main_bytes, wal_bytes = db_path.read_bytes(), wal.read_bytes()
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "backup"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "prioritizer restore --latest" in err and "Traceback" not in err
+    assert bk.list_backups(str(db_path)) == []
+    assert db_path.read_bytes() == main_bytes and wal.read_bytes() == wal_bytes  # nothing merged, nothing deleted
