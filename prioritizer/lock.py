@@ -9,7 +9,7 @@ real lock behind. A leftover file whose pid is gone is *stale*: it is reported
 
 Only the window takes this lock. The command line works alongside a running
 window through SQLite's own locking (busy timeout + ``BEGIN IMMEDIATE``), except
-``restore``, which replaces the whole file and so needs the window closed.
+``restore``, which asks for the window to be closed (its screen would describe the old data).
 
 The lock is taken before the database is opened: a second window must not even
 run the start-up checks or migrations on a file another window is using.
