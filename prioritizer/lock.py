@@ -9,7 +9,7 @@ real lock behind. A leftover file whose pid is gone is *stale*: it is reported
 
 Only the window takes this lock. The command line works alongside a running
 window through SQLite's own locking (busy timeout + ``BEGIN IMMEDIATE``), except
-``restore``, which replaces the whole file and so needs the window closed.
+``restore``, which asks for the window to be closed (its screen would describe the old data).
 
 The lock is taken before the database is opened: a second window must not even
 run the start-up checks or migrations on a file another window is using.
@@ -135,8 +135,12 @@ class InstanceLock:
         self.stale = previous if previous is not None and previous.pid != os.getpid() else None
         # os.uname().nodename is gethostname() without importing socket (and selectors) on the way to the window.
         record = json.dumps({"pid": os.getpid(), "host": os.uname().nodename, "started": time.time()})
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, record.encode("utf-8"), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, record.encode("utf-8"), 0)
+        except OSError:
+            os.close(fd)  # a full disk: let go of the flock rather than keep it on a descriptor nobody has
+            raise
         self._fd = fd
         return True
 

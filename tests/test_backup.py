@@ -72,13 +72,13 @@ def test_automatic_backup_only_when_changed_and_due(db_path: Path) -> None:
     first = bk.maybe_backup(loc, t0)
     assert first is not None
     svc.add(ItemDraft(title="Two"))
-    assert bk.maybe_backup(loc, t0 + timedelta(hours=5)) is None  # changed, but too soon
-    second = bk.maybe_backup(loc, t0 + timedelta(hours=6, minutes=1))
+    assert bk.maybe_backup(loc, t0 + timedelta(minutes=14)) is None  # changed, but too soon
+    second = bk.maybe_backup(loc, t0 + timedelta(minutes=15))  # at most every 15 minutes while there are changes
     assert second is not None and _titles(second) == ["One", "Two"]
     assert bk.maybe_backup(loc, t0 + timedelta(hours=20)) is None  # due, but unchanged
     # A change that does not touch items (stopping a timer) still counts.
     svc.start_timer(1)
-    assert bk.maybe_backup(loc, t0 + timedelta(hours=21)) is not None
+    assert bk.maybe_backup(loc, t0 + timedelta(hours=20, minutes=1)) is not None
     svc.close()
 
 
@@ -121,28 +121,29 @@ def test_the_window_backs_up_after_its_first_paint(qtbot: object, db_path: Path)
     safety.stop()
 
 
-def test_rotation_keeps_recent_daily_weekly_and_pre_migration(db_path: Path) -> None:
+def test_thinning_keeps_a_day_of_everything_then_dailies_then_weeklies_and_pre_migration(db_path: Path) -> None:
     _filled(db_path, "x").close()
     loc = str(db_path)
-    start = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
-    # Two backups a day for 45 days, without rotating, plus one pre-migration one.
+    start = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)  # a Tuesday
+    # Two backups a day for 45 days, without thinning, plus one pre-migration one.
     for day in range(45):
         for hour in (0, 12):
             bk.backup_now(loc, "auto", start + timedelta(days=day, hours=hour), rotate_after=False)
     pre = bk.backup_now(loc, "pre-migration-v1", start + timedelta(days=1), rotate_after=False)
-    newest = bk.backup_now(loc, "manual", start + timedelta(days=45))
+    now = start + timedelta(days=45)
+    newest = bk.backup_now(loc, "manual", now)  # thins the others out
     kept = bk.list_backups(loc)
-    kept_paths = {b.path for b in kept}
-    assert pre in kept_paths and newest in kept_paths
+    assert pre in {b.path for b in kept} and kept[0].path == newest
     regular = [b for b in kept if not b.reason.startswith("pre-migration")]
-    days = {b.taken_at.date() for b in regular}
-    weeks = {b.taken_at.isocalendar()[:2] for b in regular}
-    assert len(days) >= 7
-    assert len(weeks) == 5
-    assert len(regular) <= bk.KEEP_NEWEST + bk.KEEP_DAILY + bk.KEEP_WEEKLY
-    # The 7 newest days each keep their newest backup.
-    last_days = sorted(days, reverse=True)[:7]
-    assert last_days == [(start + timedelta(days=45 - n)).date() for n in range(7)]
+    last_day = [b for b in regular if now - b.taken_at < timedelta(days=1)]
+    assert [b.taken_at for b in last_day] == [now, now - timedelta(hours=12)]  # everything of the last day
+    month = [b for b in regular if timedelta(days=1) <= now - b.taken_at < timedelta(days=30)]
+    # One a day, the newest of it (the 12:00 one; the other is at 00:00 UTC), for each day one to thirty days old.
+    assert [b.taken_at for b in month] == [start + timedelta(days=d) for d in range(44, 15, -1)]
+    older = [b for b in regular if now - b.taken_at >= timedelta(days=30)]
+    weeks = [b.taken_at.isocalendar()[:2] for b in older]
+    assert len(weeks) == len(set(weeks)) == 3  # one a week (ISO weeks 36, 37 and 38 of 2026)
+    assert [b.taken_at for b in older] == [start + timedelta(days=15), start + timedelta(days=12), start + timedelta(days=5)]
     for b in kept:
         assert bk.verify_backup(b.path) == SCHEMA_VERSION
 
@@ -264,3 +265,168 @@ def test_restore_of_a_file_that_is_no_backup_is_bad_input(tmp_path, capsys):  # 
     assert "not a database" in capsys.readouterr().err
     assert main(["--db", str(db), "list", "--json"]) == 0
     assert "keep me" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ a damaged file is never a backup
+
+def test_backup_of_a_file_truncated_by_one_byte_is_refused_and_changes_nothing(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _filled(db_path, *(f"Item {n}" for n in range(30))).close()
+    data = db_path.read_bytes()
+    db_path.write_bytes(data[:-1])  # no connection is open to it
+    before = db_path.read_bytes()
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "backup"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "truncated" in err and "prioritizer restore --latest" in err and "Traceback" not in err
+    assert bk.list_backups(str(db_path)) == []
+    assert not list(bk.backup_dir(str(db_path)).glob(".partial-*"))
+    assert db_path.read_bytes() == before
+    assert bk.maybe_backup_quietly(str(db_path), changed=True) is None  # nor automatically
+
+
+def test_backup_of_a_database_with_a_table_missing_is_refused(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _filled(db_path, "Alpha").close()
+    good = bk.backup_now(str(db_path), now=datetime.now(UTC) - timedelta(days=1))
+    conn = sqlite3.connect(db_path)
+    conn.execute("DROP TABLE time_entries")  # quick_check finds nothing wrong with that
+    conn.commit()
+    conn.close()
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "backup"]) == 1
+    err = capsys.readouterr().err
+    assert "incomplete (no table time_entries)" in err and "prioritizer restore --latest" in err and err.count("\n") == 1
+    assert [b.path for b in bk.list_backups(str(db_path))] == [good]
+    info = bk.newest_good_backup(str(db_path))
+    assert info is not None and info.path == good
+
+
+def test_a_truncated_or_incomplete_file_in_the_backups_is_never_the_newest_good_backup(db_path: Path) -> None:
+    _filled(db_path, "Alpha").close()
+    good = bk.backup_now(str(db_path), now=datetime.now(UTC) - timedelta(days=2))
+    truncated = bk.backup_now(str(db_path), now=datetime.now(UTC) - timedelta(days=1))
+    truncated.write_bytes(truncated.read_bytes()[:-1])
+    incomplete = bk.backup_now(str(db_path))
+    conn = sqlite3.connect(incomplete)
+    conn.execute("DROP TABLE incidents")
+    conn.commit()
+    conn.close()
+    with pytest.raises(bk.BackupError, match="truncated"):
+        bk.verify_backup(truncated)
+    with pytest.raises(bk.BackupError, match="incomplete"):
+        bk.verify_backup(incomplete)
+    info = bk.newest_good_backup(str(db_path))
+    assert info is not None and info.path == good
+    assert main(["--db", str(db_path), "restore", "--latest"]) == 0
+    assert _titles(db_path) == ["Alpha"]
+
+
+def _database_with_a_wal_left_behind(db_path: Path) -> None:
+    """A database whose last commits are only in its -wal, as a killed writer leaves it."""
+    _filled(db_path, "In the file").close()
+    code = (
+        "import sqlite3, os, sys\n"
+        "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "c.execute(\"UPDATE items SET title = 'Only in the WAL'\")\n"
+        "os._exit(0)\n"  # no close: no checkpoint, the -wal stays with the commit in it
+    )
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-c", code, str(db_path)], check=True)
+    assert db_path.with_name(db_path.name + "-wal").stat().st_size > 0
+
+
+def test_backup_reads_the_database_without_changing_a_byte_of_it_or_its_wal(db_path: Path) -> None:
+    _database_with_a_wal_left_behind(db_path)
+    wal = db_path.with_name(db_path.name + "-wal")
+    main_bytes, wal_bytes = db_path.read_bytes(), wal.read_bytes()
+    first = bk.maybe_backup(str(db_path))  # _has_user_data, then the backup
+    assert first is not None and _titles(first) == ["Only in the WAL"]
+    second = bk.backup_now(str(db_path), now=datetime.now(UTC) + timedelta(hours=1))
+    assert bk.maybe_backup(str(db_path), now=datetime.now(UTC) + timedelta(hours=2)) is None  # fingerprints: unchanged
+    assert _titles(second) == ["Only in the WAL"]
+    # Read-only throughout: nothing checkpointed the WAL into the file or deleted it.
+    assert db_path.read_bytes() == main_bytes and wal.read_bytes() == wal_bytes
+
+
+# ------------------------------------------------------------------ restore, in place
+def test_restore_is_seen_by_a_connection_that_stays_open(db_path: Path) -> None:
+    svc = _filled(db_path, "Before")
+    good = bk.backup_now(str(db_path))
+    svc.add(ItemDraft(title="Oops"))
+    inode = db_path.stat().st_ino
+    result = bk.restore(str(db_path), good)  # the service keeps its connection throughout
+    assert [v.title for v in svc.list_items()] == ["Before"]
+    svc.add(ItemDraft(title="Written after the restore"))
+    svc.close()
+    assert db_path.stat().st_ino == inode  # the same file: written into, never replaced
+    assert _titles(db_path) == ["Before", "Written after the restore"]
+    assert result.kept_aside is not None and _titles(result.kept_aside) == ["Before", "Oops"]
+
+
+def test_restore_where_the_database_is_gone_puts_the_backup_there(db_path: Path) -> None:
+    _filled(db_path, "Before").close()
+    good = bk.backup_now(str(db_path))
+    db_path.unlink()
+    result = bk.restore(str(db_path), good)
+    assert result.kept_aside is None and _titles(db_path) == ["Before"]
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+
+
+def test_restore_of_a_damaged_file_keeps_it_and_its_wal_byte_for_byte(db_path: Path) -> None:
+    _filled(db_path, *(f"Item {n}" for n in range(40))).close()
+    good = bk.backup_now(str(db_path))
+    _database_with_a_wal_left_behind(db_path)
+    wal = db_path.with_name(db_path.name + "-wal")
+    with db_path.open("r+b") as fh:  # no connection is open to it
+        fh.seek(4096 * 2)
+        fh.write(b"\xff" * 4096)
+    main_bytes, wal_bytes = db_path.read_bytes(), wal.read_bytes()
+    result = bk.restore(str(db_path), good)
+    assert result.kept_aside is not None and ".damaged-" in result.kept_aside.name
+    assert result.kept_aside.read_bytes() == main_bytes
+    assert result.kept_aside.with_name(result.kept_aside.name + "-wal").read_bytes() == wal_bytes
+    assert _titles(db_path) == [f"Item {n}" for n in range(40)]
+
+
+def test_backup_of_a_file_truncated_by_one_byte_beside_its_wal_is_refused(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _database_with_a_wal_left_behind(db_path)
+    db_path.write_bytes(db_path.read_bytes()[:-1])  # no connection is open to it
+    wal = db_path.with_name(db_path.name + "-wal")
+    main_bytes, wal_bytes = db_path.read_bytes(), wal.read_bytes()
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "backup"]) == 1
+    err = capsys.readouterr().err
+    assert "truncated" in err and "prioritizer restore --latest" in err and err.count("\n") == 1
+    assert bk.list_backups(str(db_path)) == []
+    assert db_path.read_bytes() == main_bytes and wal.read_bytes() == wal_bytes
+
+
+def test_backup_beside_a_wal_of_another_database_keeps_both_files_byte_for_byte(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import subprocess
+    import sys
+
+    _filled(db_path, *(f"Item {n}" for n in range(57))).close()
+    other = tmp_path / "other.sqlite3"
+    code = (
+        "import sqlite3, os, sys\n"
+        "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "c.execute('PRAGMA journal_mode=WAL')\n"
+        "c.execute('CREATE TABLE notes (body TEXT)')\n"
+        "c.execute(\"INSERT INTO notes VALUES ('another program')\")\n"
+        "os._exit(0)\n"  # its -wal stays, with its commits in it
+    )
+    subprocess.run([sys.executable, "-c", code, str(other)], check=True)
+    wal = db_path.with_name(db_path.name + "-wal")
+    wal.write_bytes(other.with_name(other.name + "-wal").read_bytes())  # no connection is open to either
+    main_bytes, wal_bytes = db_path.read_bytes(), wal.read_bytes()
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "backup"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "prioritizer restore --latest" in err and "Traceback" not in err
+    assert bk.list_backups(str(db_path)) == []
+    assert db_path.read_bytes() == main_bytes and wal.read_bytes() == wal_bytes  # nothing merged, nothing deleted

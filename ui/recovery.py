@@ -13,6 +13,12 @@ The window opens with the cheap header check only (``deep_check=False``);
 ``DataSafety.check_soon`` runs the page check and the automatic backup in a
 worker thread after the first paint and emits ``damaged`` when the pages are
 damaged, so the same dialog comes up (ARCHITECTURE.md, "What keeps the start fast").
+
+While the window runs, ``DataSafety`` backs up at most every 15 minutes while the
+data changes (it looks every minute; ``backup.maybe_backup`` decides), when an
+incident ends (it listens to the window's ``IncidentController.ended``) and when
+the window closes (``DataSafety.stop``), each time only if the data changed since
+the newest backup.
 """
 
 from __future__ import annotations
@@ -20,8 +26,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices
@@ -161,11 +168,20 @@ def open_or_recover(
 
 
 # ------------------------------------------------------------- while the window runs
-AUTO_BACKUP_CHECK_MS = 60 * 60 * 1000  # hourly look; maybe_backup itself waits for 6 h and a change
+# A look every minute: maybe_backup backs up when 15 minutes passed and the data changed
+# (a look costs a folder listing and a stat while nothing changed: fingerprints are
+# remembered). A 15-minute timer would not do: Qt's coarse timers may fire 5 % early,
+# the look would find 14:15 passed and the backup would wait for the next one, at 30.
+AUTO_BACKUP_CHECK_MS = 60 * 1000
+INCIDENT_END = "incident-end"
+WINDOW_CLOSE = "window-close"
 
 
 class DataSafety(QObject):
-    """Backups while the window runs: File → "Back up now", "Show backups", and the hourly automatic check.
+    """Backups while the window runs: File → "Back up now", "Show backups", the automatic ones.
+
+    Automatic: every 15 minutes at most while the data changes, when an incident
+    ends, when the window closes (``stop``); never of a damaged file.
 
     Also the start-up checks moved past the first paint (``check_soon``): the page
     check of the database, then the automatic backup, in a worker thread with its
@@ -177,7 +193,7 @@ class DataSafety(QObject):
 
     Attributes:
         backup_action / show_action: the two menu actions.
-        timer: the hourly automatic backup.
+        timer: the look every minute for a due automatic backup.
     """
 
     damaged = Signal(object)
@@ -200,8 +216,15 @@ class DataSafety(QObject):
         self.timer.timeout.connect(self.auto_backup)
         self.timer.start()
         self._checked = False
+        self._stopped = False
+        self._damage_seen = False
+        self._pending: str | None = None  # an event backup asked for while the worker was busy
         self._worker: threading.Thread | None = None
         self._done.connect(self._finish)
+        incident = getattr(window, "incident", None)  # the main window's IncidentController
+        ended = getattr(incident, "ended", None)
+        if ended is not None:
+            ended.connect(self._incident_ended)
 
     def _insert_into_file_menu(self) -> None:
         for menu_action in self.window.menuBar().actions():
@@ -237,6 +260,18 @@ class DataSafety(QObject):
         """The periodic automatic backup (a window may stay open for days), in the worker thread."""
         self._start(deep=False)
 
+    def back_up_soon(self, reason: str) -> None:
+        """A backup in the worker thread if the data changed since the newest backup, however recent (an event)."""
+        if self._stopped:
+            return
+        if self.busy():
+            self._pending = reason  # after the running check: its backup may predate the change
+            return
+        self._start(deep=False, reason=reason)
+
+    def _incident_ended(self, _summary: object) -> None:
+        self.back_up_soon(INCIDENT_END)
+
     def check_soon(self) -> None:
         """The start-up checks, once: the page check of the database, then the automatic backup (worker thread)."""
         if self._checked:
@@ -248,13 +283,13 @@ class DataSafety(QObject):
         """True while the worker runs."""
         return self._worker is not None and self._worker.is_alive()
 
-    def _start(self, deep: bool) -> None:
+    def _start(self, deep: bool, reason: str | None = None) -> None:
         if self.busy():
             return
-        self._worker = threading.Thread(target=self._work, args=(deep,), name="prioritizer-data-safety")
+        self._worker = threading.Thread(target=self._work, args=(deep, reason), name="prioritizer-data-safety")
         self._worker.start()
 
-    def _work(self, deep: bool) -> None:
+    def _work(self, deep: bool, reason: str | None = None) -> None:
         """In the worker thread: its own SQLite connections, nothing of Qt but the signal."""
         damage: DatabaseDamagedError | None = None
         path = None
@@ -264,8 +299,10 @@ class DataSafety(QObject):
                 health = check_database(file, thorough=True)
                 if not health.ok:
                     damage = damaged_error(self.location, health)
-            if damage is None:
+            if damage is None and reason is None:
                 path = maybe_backup_quietly(self.location)
+            elif damage is None and reason is not None:
+                path = maybe_backup_quietly(self.location, interval=timedelta(0), reason=reason)
         except Exception as exc:  # noqa: BLE001 - a check that cannot run (busy, vanished) is not damage
             log.warning("start-up check skipped: %s", exc)
         try:
@@ -275,15 +312,30 @@ class DataSafety(QObject):
 
     def _finish(self, damage: DatabaseDamagedError | None, path: object) -> None:
         if damage is not None:
+            self._damage_seen = True
             self.damaged.emit(damage)
         elif path is not None:
             self.window.statusBar().showMessage(f"Automatic backup: {getattr(path, 'name', path)}", 10_000)
         self.finished.emit()
+        if self._pending is not None and not self._stopped and damage is None:
+            reason, self._pending = self._pending, None
+            self._start(deep=False, reason=reason)
 
-    def stop(self, wait_s: float = 30.0) -> None:
-        """Stop the timers and let a running check or backup finish (a backup half made is no backup)."""
+    def stop(self, wait_s: float = 30.0) -> Path | None:
+        """Stop the timers, let a running check or backup finish, then the backup of the window's close.
+
+        The window is gone by then (``run_app`` calls this after the event loop): the
+        backup (about a second for a five-year database) delays only the process's exit.
+        Returns it, or None (nothing changed since the newest backup, damage, or stopped before).
+        """
+        if self._stopped:
+            return None
+        self._stopped = True
         self.timer.stop()
         self._checked = True
         worker = self._worker
         if worker is not None and worker is not threading.current_thread():
-            worker.join(wait_s)
+            worker.join(wait_s)  # a backup half made is no backup
+        if self._damage_seen:
+            return None  # never a backup of a damaged file (backup_now would refuse it too)
+        return maybe_backup_quietly(self.location, interval=timedelta(0), reason=WINDOW_CLOSE)

@@ -1,12 +1,17 @@
 """Commands: backup, restore.
 
 Neither opens the database through ``Service.open``: ``restore`` must work on a
-file the start-up check refuses, and ``backup`` copies the file as it is.
+file the start-up check refuses, and ``backup`` runs the health check itself
+(read-only) and refuses a damaged file with the way out (``restore --latest``).
+``restore`` writes into the live file under SQLite's write lock, so command-line
+writers running meanwhile carry on in the restored data; it still asks for the
+window to be closed (its screen and undo history would describe the old data).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -37,7 +42,10 @@ def cmd_backup(args: argparse.Namespace, now: datetime | None) -> int:
         backups = list_backups(location)
         print(f"backups of {location} in {backup_dir(location)}:")
         if not backups:
-            print("  none yet (one is made automatically when the data changed and 6 hours passed, and before every upgrade)")
+            print(
+                "  none yet (one is made automatically at most every 15 minutes while the data changes, when an incident"
+                " ends, when the window closes, and before every upgrade)"
+            )
         for info in backups:
             print("  " + describe(info))
         return 0
@@ -65,15 +73,18 @@ def cmd_restore(args: argparse.Namespace, now: datetime | None) -> int:
         raise InputError("name a backup FILE or use --latest (see: prioritizer backup --list)")
     lock = InstanceLock(location)
     try:
-        # The window must not have the file open while it is replaced.
+        # The window must be closed: its screen and undo history would describe the old data.
         lock.acquire()
     except AlreadyRunningError as exc:
         raise RuntimeError(f"{exc}: close the window, then restore") from None
+    except OSError as exc:  # the lock file could not be written (a full disk above all)
+        why = "the disk is full; free some space and try again" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        raise RuntimeError(f"the restore failed: {why}. Nothing was changed: your data is still in {location}") from None
     try:
         result = restore(location, source)
     finally:
         lock.release()
     print(f"restored {result.restored_from}")
     if result.kept_aside is not None:
-        print(f"the previous file is kept at {result.kept_aside}")
+        print(f"the previous data is kept at {result.kept_aside}")
     return 0
