@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from .domain import Changes, Importance, InputError, ItemFacts, Kind
+from .domain import Changes, Importance, InputError, ItemFacts, Kind, check_instant
 
 if TYPE_CHECKING:
     from .quickadd import QuickAdd
@@ -21,6 +21,7 @@ T = TypeVar("T")
 MAX_TITLE = 1000
 MAX_NOTES = 1_000_000
 MAX_NAME = 200
+_INSTANT_NAMES = {"due": "the deadline", "start": "the start", "end": "the end"}
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,8 @@ def validate(draft: ItemDraft) -> ItemDraft:
         value = getattr(draft, name)
         if value is not None and (value.tzinfo is None or value.utcoffset() is None):
             raise InputError(f"{name} must carry a time zone")
+        if value is not None:
+            check_instant(value, _INSTANT_NAMES[name])  # the years every view can show (domain)
     if draft.severity is not None:
         if kind is not Kind.ESCALATION:
             raise InputError("severity applies to escalations only (use --kind escalation)")

@@ -37,6 +37,7 @@ from .domain import (
     Status,
     TimeEntryView,
     TriageEvent,
+    check_instant,
 )
 from .fastlist import (
     IMPORTANCES,
@@ -749,6 +750,8 @@ class Service:
 
     def log_time(self, item_id: int, start: datetime, end: datetime, note: str = "") -> Result[list[TimeEntryView]]:
         """Record a manual span of work, split by the quadrants the item was in."""
+        check_instant(start, "the start")  # the years every view can show (domain)
+        check_instant(end, "the end")
         if end <= start:
             raise InputError("the end is before the start")
         if end - start > timedelta(days=7):
@@ -769,6 +772,8 @@ class Service:
     # -------------------------------------------------------------- incidents
     def record_incident(self, summary: IncidentSummary) -> Result[int]:
         """Keep a finished incident for the weekly review."""
+        check_instant(summary.started_at, "the incident's start")
+        check_instant(summary.ended_at, "the incident's end")
         if summary.ended_at < summary.started_at:
             raise InputError("the incident ends before it starts")
         with self.unit() as session:

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from ..clock import to_utc
-from ..domain import InputError
+from ..domain import RANGE_TEXT, InputError, OutOfRangeError, check_instant
 
 TYPE_CHECKING = False  # typing costs ~6 ms of every command; the annotations are strings
 if TYPE_CHECKING:
@@ -102,7 +102,12 @@ def parse_now(text: str) -> datetime:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         raise InputError(f"cannot read --now {text!r}: use ISO 8601 like 2026-11-23T09:00 or 2026-11-23T09:00+01:00") from None
-    return to_utc(value)
+    try:
+        moment = to_utc(value)
+    except OverflowError:  # year 1 east of UTC, year 9999 west of it
+        raise OutOfRangeError(f"--now {text.strip()} is outside {RANGE_TEXT}") from None
+    # Every write stamps now (created, updated, placed): it must lie where every instant lies.
+    return check_instant(moment, "--now")
 
 
 def build_parser(modules: Sequence[str] = COMMAND_MODULES, only: str | None = None) -> Parser:
