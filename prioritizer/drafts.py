@@ -7,6 +7,7 @@ the storage code (the start-up imports no SQLAlchemy: ARCHITECTURE.md).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -113,6 +114,12 @@ class ImportOutcome:
     unchanged: tuple[int, ...] = ()
 
 
+# Control characters a text may not hold: a tab is fine, and line breaks in multi-line texts.
+# A regular expression, not a loop over characters: an import checks 100,000 titles and notes.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
+_CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def clean_text(value: str, what: str, limit: int, *, multiline: bool = False) -> str:
     """Text as stored: valid UTF-8, no NUL or control characters, within ``limit``; InputError naming ``what``."""
     try:
@@ -121,8 +128,7 @@ def clean_text(value: str, what: str, limit: int, *, multiline: bool = False) ->
         raise InputError(f"{what} is not valid UTF-8 text") from None
     if "\x00" in value:
         raise InputError(f"{what} contains a NUL byte, which cannot be stored")
-    allowed = "\t\n\r" if multiline else "\t"
-    if any((ord(c) < 32 and c not in allowed) or c == "\x7f" for c in value):
+    if (_CONTROL_MULTILINE if multiline else _CONTROL).search(value):
         raise InputError(f"{what} contains control characters; remove them and try again")
     cleaned = value if multiline else " ".join(value.split())
     if len(cleaned) > limit:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, tzinfo
 from itertools import repeat
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import BigInteger, Engine, case, delete, func, select, text, type_coerce
+from sqlalchemy import BigInteger, Engine, case, delete, func, insert, select, text, type_coerce
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import rules
@@ -73,6 +73,7 @@ from .drafts import validate as validate  # noqa: E402
 T = TypeVar("T")
 
 _QUADRANT_LIST = list(Quadrant)
+_INSERT_BATCH = 10_000  # rows per bulk INSERT of an import: bounds the parameter lists held at once
 _STATUSES = {s.value: s for s in Status}
 
 
@@ -501,15 +502,22 @@ class Service:
         InputError prefixed with its record's ``label`` (e.g. "line 12") and the
         database is unchanged. An item found by uid keeps what the user decided
         (importance, pin, status, skipped...) and takes only ``update_fields``.
+
+        New items go in as one ORM bulk INSERT (each placed first by ``rules.place``,
+        as ``add`` places one) and their first triage-log rows as another: the
+        per-item flush and running-timer lookup of ``add`` made 100,000 rows take
+        minutes while the write lock was held (issue 16, section 7).
         """
         cleaned: list[tuple[ImportRecord, ItemDraft]] = []
         for record in records:
             try:
-                cleaned.append((record, validate(record.draft)))
+                clean = validate(record.draft)
+                if record.created_at is not None:
+                    check_instant(record.created_at, "the creation time")
             except (InputError, ValueError) as exc:
                 raise InputError(f"{record.label}: {exc}" if record.label else str(exc)) from None
+            cleaned.append((record, clean))
         now = self.now()
-        added: list[int] = []
         updated: list[int] = []
         unchanged: list[int] = []
         with self.unit() as session:
@@ -520,23 +528,20 @@ class Service:
                 for row in session.scalars(select(Item).where(Item.uid.in_(uids[chunk : chunk + 500]))):
                     assert row.uid is not None
                     known[row.uid] = row
+            # New items as (draft, created_at, uid); a uid seen twice in one file updates the first one.
+            fresh: list[tuple[ItemDraft, datetime, str | None]] = []
+            fresh_by_uid: dict[str, int] = {}
             for record, clean in cleaned:
+                if record.uid and record.uid in fresh_by_uid:
+                    index = fresh_by_uid[record.uid]
+                    draft, created_at, uid = fresh[index]
+                    fresh[index] = (replace(draft, **{name: getattr(clean, name) for name in record.update_fields}), created_at, uid)
+                    continue
                 item = known.get(record.uid) if record.uid else None
                 if item is None:
-                    item = Item(**{f.name: getattr(clean, f.name) for f in fields(ItemDraft)})
-                    item.kind = clean.kind.value
-                    item.importance = clean.importance.value
-                    item.status = Status.OPEN.value
-                    item.created_at = record.created_at or now
-                    item.updated_at = now
-                    item.uid = record.uid
-                    item.quadrant = ""
-                    session.add(item)
-                    session.flush()
-                    self._replace(session, item, now, policy, Actor.RULES, "imported")
-                    added.append(item.id)
                     if record.uid:
-                        known[record.uid] = item
+                        fresh_by_uid[record.uid] = len(fresh)
+                    fresh.append((clean, record.created_at or now, record.uid))
                     continue
                 changed = False
                 for name in record.update_fields:
@@ -546,16 +551,76 @@ class Service:
                         setattr(item, name, value)
                         changed = True
                 if not changed:
-                    if item.id not in added:
-                        unchanged.append(item.id)
+                    unchanged.append(item.id)
                     continue
                 item.updated_at = now
                 if item.status == Status.OPEN.value:
                     self._replace(session, item, now, policy, Actor.RULES, "updated by import")
-                if item.id not in added and item.id not in updated:
+                if item.id not in updated:
                     updated.append(item.id)
+            added = self._insert_new(session, fresh, now, policy)
         outcome = ImportOutcome(tuple(added), tuple(updated), tuple(i for i in unchanged if i not in updated))
         return Result(outcome, Changes(items=frozenset(added + updated), added=frozenset(added), time=bool(updated)))
+
+    @staticmethod
+    def _insert_new(session: Session, fresh: Sequence[tuple[ItemDraft, datetime, str | None]], now: datetime, policy: Policy) -> list[int]:
+        """Insert new items placed at ``now``, with their first triage-log rows; their ids in order.
+
+        ORM bulk INSERTs (a list of dicts, ``RETURNING`` the ids in parameter order), so the
+        column types (UTC microseconds) and the mapping still apply; no item is flushed alone.
+        A new item has no timer, so the placement needs none of ``_replace``'s time splitting.
+        """
+        if not fresh:
+            return []
+        names = [f.name for f in fields(ItemDraft)]
+        rows: list[dict[str, Any]] = []
+        quadrants: list[str] = []
+        for clean, created_at, uid in fresh:
+            placement = rules.place(clean.facts(created_at), now, policy)
+            row = {name: getattr(clean, name) for name in names}
+            row.update(
+                kind=clean.kind.value,
+                importance=clean.importance.value,
+                status=Status.OPEN.value,
+                created_at=created_at,
+                updated_at=now,
+                closed_at=None,
+                uid=uid,
+                pinned_quadrant=None,
+                pinned_at=None,
+                quadrant=placement.quadrant.value,
+                urgent=placement.urgent,
+                important=placement.important,
+                placed_at=now,
+                changes_at=placement.changes_at,
+            )
+            rows.append(row)
+            quadrants.append(placement.quadrant.value)
+        # render_nulls: a None is sent as NULL instead of leaving the column out, so every row
+        # has the same columns and the rows go in as one batch (not one group per shape).
+        options = {"render_nulls": True}
+        ids: list[int] = []
+        if session.connection().dialect.name == "sqlite":
+            # The ids SQLite would choose itself (one past the largest rowid: no AUTOINCREMENT),
+            # given up front: RETURNING in parameter order made SQLAlchemy send one INSERT per row.
+            # BEGIN IMMEDIATE holds the write lock, so nobody else takes them meanwhile.
+            first = (session.scalar(select(func.max(Item.id))) or 0) + 1
+            ids = list(range(first, first + len(rows)))
+            for row, item_id in zip(rows, ids, strict=True):
+                row["id"] = item_id
+            for chunk in range(0, len(rows), _INSERT_BATCH):
+                session.execute(insert(Item), rows[chunk : chunk + _INSERT_BATCH], execution_options=options)
+        else:
+            for chunk in range(0, len(rows), _INSERT_BATCH):
+                returning = insert(Item).returning(Item.id, sort_by_parameter_order=True)
+                ids += session.execute(returning, rows[chunk : chunk + _INSERT_BATCH], execution_options=options).scalars().all()
+        # The first placement is logged as add() logs it: from "" (new) by the rules.
+        logged = {"at": now, "from_quadrant": "", "actor": Actor.RULES.value, "note": "imported"}
+        session.execute(
+            insert(TriageLog),
+            [{**logged, "item_id": item_id, "to_quadrant": quadrant} for item_id, quadrant in zip(ids, quadrants, strict=True)],
+        )
+        return ids
 
     def edit(self, item_id: int, draft: ItemDraft) -> Result[int]:
         """Replace the editable fields of an item and re-place it."""
