@@ -101,12 +101,16 @@ def _create_database_file(path: Path) -> None:
         partial.unlink(missing_ok=True)
 
 
+from .domain import DatabaseBusyError as DatabaseBusyError  # noqa: E402 - re-exported: callers import it from here too
 from .domain import StorageError as StorageError  # noqa: E402 - re-exported: callers import it from here too
 
 
 @contextmanager
 def storage_errors() -> Iterator[None]:
     """Turn SQLite's disk-full and I/O errors into one plain StorageError (data safety).
+
+    A write lock held by another process past the busy timeout becomes DatabaseBusyError
+    (a StorageError) with one line saying so, never the raw "database is locked".
 
     SQLite has already rolled the transaction back when these surface, so the
     message can promise that nothing was saved and nothing saved before was lost.
@@ -121,6 +125,8 @@ def storage_errors() -> Iterator[None]:
             raise StorageError("the disk refused the write (I/O error): nothing was saved; check the disk and try again") from exc
         if "readonly" in text:
             raise StorageError("the database file is read-only: nothing was saved; check its permissions") from exc
+        if "database is locked" in text:  # SQLITE_BUSY after the busy timeout (5 s): a long write elsewhere
+            raise DatabaseBusyError(DatabaseBusyError.MESSAGE) from exc
         raise
 
 

@@ -298,6 +298,15 @@ class StorageError(RuntimeError):
     """The disk refused a write (full, or an I/O error); the operation was rolled back."""
 
 
+class DatabaseBusyError(StorageError):
+    """Another process held the database's write lock longer than the busy timeout; nothing was done.
+
+    A StorageError of its own, so the window can tell "try again in a moment" apart from a full disk.
+    """
+
+    MESSAGE = "another program is writing to the database (an import?); try again in a moment"
+
+
 class InputError(ValueError):
     """Bad user input: the message names the problem in one line."""
 

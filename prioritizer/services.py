@@ -180,7 +180,8 @@ class Service:
             with header_check_only():
                 engine = make_engine(resolved)
         try:
-            migrate(engine, before_migration=pre_migration_hook(resolved))
+            with storage_errors():  # reading the schema version takes the write lock (BEGIN IMMEDIATE): it may be busy
+                migrate(engine, before_migration=pre_migration_hook(resolved))
         except Exception as exc:
             engine.dispose()
             path = None if deep_check or not is_malformed(exc) else sqlite_path(resolved)

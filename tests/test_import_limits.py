@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from prioritizer.domain import Importance, InputError, Kind
+from prioritizer.domain import DatabaseBusyError, Importance, InputError, Kind
 from prioritizer.importers import MAX_FILE_BYTES, import_csv, read_import_file
 from prioritizer.models import Item, TriageLog
 from prioritizer.services import ImportRecord, ItemDraft, Service
@@ -150,3 +150,31 @@ def test_a_uid_twice_in_one_import_makes_one_item_with_the_last_fields(service: 
     assert (final.title, final.end) == ("Final title", start + timedelta(hours=1))
     again = service.import_items(records[2:]).value
     assert (again.added, again.updated, again.unchanged) == ((), (), (final.id,))
+
+
+# ------------------------------------------------------------ a busy database
+HOLD_LOCK = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+print("holding", flush=True)
+sys.stdin.read()  # until the test closes our stdin
+conn.rollback()
+"""
+
+
+def test_a_writer_that_meets_the_write_lock_gets_one_clear_line(db_path: Path, service: Service) -> None:
+    service.add(ItemDraft("Existing"))
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(db_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        done = _cli(db_path, "add", "Blocked")  # waits out the busy timeout (5 s), then gives up
+        _one_line_error(done, 1, "another program is writing to the database (an import?); try again in a moment")
+        with pytest.raises(DatabaseBusyError, match="try again in a moment"):
+            service.add(ItemDraft("Blocked too"))
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=HANG)
+    assert [v.title for v in service.list_items()] == ["Existing"]
+    assert _cli(db_path, "add", "Now it works").returncode == 0
