@@ -369,11 +369,18 @@ def read_policy(conn: sqlite3.Connection) -> Policy:
 
 
 def policy_from(stored: dict[str, str]) -> Policy:
-    """The Policy from the stored ``policy.*`` settings (missing keys keep their defaults)."""
+    """The Policy from the stored ``policy.*`` settings (missing or unreadable keys keep their defaults).
+
+    An unreadable value (text where a number belongs, a span past any date) would otherwise
+    stop every command and the window with Python's own words; setting it again stores a good one.
+    """
     values: dict[str, object] = {}
     for key, (attr, parse) in POLICY_PARSERS.items():
         if f"policy.{key}" in stored:
-            values[attr] = parse(stored[f"policy.{key}"])
+            try:
+                values[attr] = parse(stored[f"policy.{key}"])
+            except (ValueError, TypeError, OverflowError):
+                continue
     return Policy(**values)  # type: ignore[arg-type]
 
 
