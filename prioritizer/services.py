@@ -74,6 +74,7 @@ T = TypeVar("T")
 
 _QUADRANT_LIST = list(Quadrant)
 _INSERT_BATCH = 10_000  # rows per bulk INSERT of an import: bounds the parameter lists held at once
+_DRAFT_FIELDS = fields(ItemDraft)
 _STATUSES = {s.value: s for s in Status}
 
 
@@ -519,30 +520,36 @@ class Service:
                 raise InputError(f"{record.label}: {exc}" if record.label else str(exc)) from None
             cleaned.append((record, clean))
         now = self.now()
+        # Placed before the write lock is taken, so the others wait only for the writing.
+        with self.read_unit() as session:
+            policy = self.policy_in(session)
+        rows = [self._new_item_row(clean, record.created_at or now, record.uid, now, policy) for record, clean in cleaned]
         updated: list[int] = []
         unchanged: list[int] = []
         with self.unit() as session:
-            policy = self.policy_in(session)
+            if self.policy_in(session) != policy:  # changed meanwhile (rare): place under the one in force
+                policy = self.policy_in(session)
+                rows = [self._new_item_row(clean, record.created_at or now, record.uid, now, policy) for record, clean in cleaned]
             uids = sorted({r.uid for r, _ in cleaned if r.uid})
             known: dict[str, Item] = {}
             for chunk in range(0, len(uids), 500):  # stay under SQLite's bound-parameter limit
                 for row in session.scalars(select(Item).where(Item.uid.in_(uids[chunk : chunk + 500]))):
                     assert row.uid is not None
                     known[row.uid] = row
-            # New items as (draft, created_at, uid); a uid seen twice in one file updates the first one.
-            fresh: list[tuple[ItemDraft, datetime, str | None]] = []
-            fresh_by_uid: dict[str, int] = {}
-            for record, clean in cleaned:
+            fresh: list[dict[str, Any]] = []  # rows of new items, in file order
+            fresh_by_uid: dict[str, tuple[int, ItemDraft]] = {}  # a uid seen twice in one file updates the first one
+            for (record, clean), new_row in zip(cleaned, rows, strict=True):
                 if record.uid and record.uid in fresh_by_uid:
-                    index = fresh_by_uid[record.uid]
-                    draft, created_at, uid = fresh[index]
-                    fresh[index] = (replace(draft, **{name: getattr(clean, name) for name in record.update_fields}), created_at, uid)
+                    index, first = fresh_by_uid[record.uid]
+                    merged = replace(first, **{name: getattr(clean, name) for name in record.update_fields})
+                    fresh_by_uid[record.uid] = index, merged
+                    fresh[index] = self._new_item_row(merged, fresh[index]["created_at"], record.uid, now, policy)
                     continue
                 item = known.get(record.uid) if record.uid else None
                 if item is None:
                     if record.uid:
-                        fresh_by_uid[record.uid] = len(fresh)
-                    fresh.append((clean, record.created_at or now, record.uid))
+                        fresh_by_uid[record.uid] = len(fresh), clean
+                    fresh.append(new_row)
                     continue
                 changed = False
                 for name in record.update_fields:
@@ -559,44 +566,43 @@ class Service:
                     self._replace(session, item, now, policy, Actor.RULES, "updated by import")
                 if item.id not in updated:
                     updated.append(item.id)
-            added = self._insert_new(session, fresh, now, policy)
+            added = self._insert_new(session, fresh, now)
         outcome = ImportOutcome(tuple(added), tuple(updated), tuple(i for i in unchanged if i not in updated))
         return Result(outcome, Changes(items=frozenset(added + updated), added=frozenset(added), time=bool(updated)))
 
     @staticmethod
-    def _insert_new(session: Session, fresh: Sequence[tuple[ItemDraft, datetime, str | None]], now: datetime, policy: Policy) -> list[int]:
-        """Insert new items placed at ``now``, with their first triage-log rows; their ids in order.
+    def _new_item_row(clean: ItemDraft, created_at: datetime, uid: str | None, now: datetime, policy: Policy) -> dict[str, Any]:
+        """The column values of a new item placed by the rules at ``now``, as ``add`` places one."""
+        placement = rules.place(clean.facts(created_at), now, policy)
+        row = {f.name: getattr(clean, f.name) for f in _DRAFT_FIELDS}
+        row.update(
+            kind=clean.kind.value,
+            importance=clean.importance.value,
+            status=Status.OPEN.value,
+            created_at=created_at,
+            updated_at=now,
+            closed_at=None,
+            uid=uid,
+            pinned_quadrant=None,
+            pinned_at=None,
+            quadrant=placement.quadrant.value,
+            urgent=placement.urgent,
+            important=placement.important,
+            placed_at=now,
+            changes_at=placement.changes_at,
+        )
+        return row
 
-        ORM bulk INSERTs (a list of dicts, ``RETURNING`` the ids in parameter order), so the
-        column types (UTC microseconds) and the mapping still apply; no item is flushed alone.
-        A new item has no timer, so the placement needs none of ``_replace``'s time splitting.
+    @staticmethod
+    def _insert_new(session: Session, rows: list[dict[str, Any]], now: datetime) -> list[int]:
+        """Insert new items (``_new_item_row``) with their first triage-log rows; their ids in order.
+
+        ORM bulk INSERTs (lists of dicts), so the column types (UTC microseconds) and the
+        mapping still apply; no item is flushed alone. A new item has no timer, so its
+        placement needs none of ``_replace``'s time splitting.
         """
-        if not fresh:
+        if not rows:
             return []
-        names = [f.name for f in fields(ItemDraft)]
-        rows: list[dict[str, Any]] = []
-        quadrants: list[str] = []
-        for clean, created_at, uid in fresh:
-            placement = rules.place(clean.facts(created_at), now, policy)
-            row = {name: getattr(clean, name) for name in names}
-            row.update(
-                kind=clean.kind.value,
-                importance=clean.importance.value,
-                status=Status.OPEN.value,
-                created_at=created_at,
-                updated_at=now,
-                closed_at=None,
-                uid=uid,
-                pinned_quadrant=None,
-                pinned_at=None,
-                quadrant=placement.quadrant.value,
-                urgent=placement.urgent,
-                important=placement.important,
-                placed_at=now,
-                changes_at=placement.changes_at,
-            )
-            rows.append(row)
-            quadrants.append(placement.quadrant.value)
         # render_nulls: a None is sent as NULL instead of leaving the column out, so every row
         # has the same columns and the rows go in as one batch (not one group per shape).
         options = {"render_nulls": True}
@@ -619,7 +625,7 @@ class Service:
         logged = {"at": now, "from_quadrant": "", "actor": Actor.RULES.value, "note": "imported"}
         session.execute(
             insert(TriageLog),
-            [{**logged, "item_id": item_id, "to_quadrant": quadrant} for item_id, quadrant in zip(ids, quadrants, strict=True)],
+            [{**logged, "item_id": item_id, "to_quadrant": row["quadrant"]} for item_id, row in zip(ids, rows, strict=True)],
         )
         return ids
 
