@@ -136,7 +136,7 @@ def read_import_file(path: str | Path, limit: int = MAX_FILE_BYTES) -> bytes:
     file = Path(path)
     try:
         _check_regular(file, os.stat(file), limit)
-        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(file, _OPEN_FLAGS)
         try:
             _check_regular(file, os.fstat(fd), limit)
             chunks: list[bytes] = []
@@ -160,6 +160,13 @@ def read_import_file(path: str | Path, limit: int = MAX_FILE_BYTES) -> bytes:
     if left <= 0:
         raise InputError(f"{file.name} is larger than {_size_text(limit)}, the limit for an import")
     return b"".join(chunks)
+
+
+# Read-only, never blocking on a FIFO, never becoming the controlling terminal; the flags a
+# platform lacks (Windows has no O_NONBLOCK, POSIX no O_BINARY) are left out.
+_OPEN_FLAGS = os.O_RDONLY
+for _flag in ("O_NONBLOCK", "O_NOCTTY", "O_CLOEXEC", "O_BINARY"):
+    _OPEN_FLAGS |= getattr(os, _flag, 0)
 
 
 def _size_text(size: int) -> str:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, tzinfo
 from itertools import repeat
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import BigInteger, Engine, case, delete, func, insert, select, text, type_coerce
+from sqlalchemy import BigInteger, Engine, case, delete, func, insert, literal, select, text, type_coerce
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import rules
@@ -53,7 +53,7 @@ from .fastlist import (
     read_views,
 )
 from .fastlist import QUADRANT_ORDER as QUADRANT_ORDER  # re-exported (bench, older callers)
-from .models import Incident, Item, Setting, TimeEntry, TriageLog, to_micros
+from .models import Incident, Item, Setting, TimeEntry, TriageLog, UTCDateTime, to_micros
 from .ordering import ORDER_BY, ORDERED_IDS_SQL
 
 if TYPE_CHECKING:
@@ -617,15 +617,26 @@ class Service:
                 row["id"] = item_id
             for chunk in range(0, len(rows), _INSERT_BATCH):
                 session.execute(insert(Item), rows[chunk : chunk + _INSERT_BATCH], execution_options=options)
-        else:
-            for chunk in range(0, len(rows), _INSERT_BATCH):
-                returning = insert(Item).returning(Item.id, sort_by_parameter_order=True)
-                ids += session.execute(returning, rows[chunk : chunk + _INSERT_BATCH], execution_options=options).scalars().all()
-        # The first placement is logged as add() logs it: from "" (new) by the rules.
-        logged = {"at": now, "from_quadrant": "", "actor": Actor.RULES.value, "note": "imported"}
+            # The first placement is logged as add() logs it (from "" = new, by the rules), here by
+            # one INSERT ... SELECT over the id range just written: no parameters per row in Python.
+            logged = select(
+                Item.id,
+                literal(now, UTCDateTime()),
+                literal(""),
+                Item.quadrant,
+                literal(Actor.RULES.value),
+                literal("imported"),
+            ).where(Item.id >= first, Item.id < first + len(rows)).order_by(Item.id)
+            columns = ["item_id", "at", "from_quadrant", "to_quadrant", "actor", "note"]
+            session.execute(insert(TriageLog).from_select(columns, logged))
+            return ids
+        for chunk in range(0, len(rows), _INSERT_BATCH):
+            returning = insert(Item).returning(Item.id, sort_by_parameter_order=True)
+            ids += session.execute(returning, rows[chunk : chunk + _INSERT_BATCH], execution_options=options).scalars().all()
+        common = {"at": now, "from_quadrant": "", "actor": Actor.RULES.value, "note": "imported"}
         session.execute(
             insert(TriageLog),
-            [{**logged, "item_id": item_id, "to_quadrant": row["quadrant"]} for item_id, row in zip(ids, rows, strict=True)],
+            [{**common, "item_id": item_id, "to_quadrant": row["quadrant"]} for item_id, row in zip(ids, rows, strict=True)],
         )
         return ids
 

@@ -124,8 +124,8 @@ def test_imported_items_are_placed_and_logged_as_added_ones(service: Service, tm
     assert imported["Short notice"].quadrant.value == "eliminate"  # planned ten days ahead: not urgent by itself
     for item_id in outcome.added:
         view = service.get(item_id)
-        assert [(e.from_quadrant, e.to_quadrant, e.actor.value, e.note) for e in service.history(item_id)] == [
-            (None, view.quadrant, "rules", "imported")
+        assert [(e.at, e.from_quadrant, e.to_quadrant, e.actor.value, e.note) for e in service.history(item_id)] == [
+            (NOW, None, view.quadrant, "rules", "imported")
         ]
 
 
