@@ -215,8 +215,12 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _add_open_rank_index}
 
 
 def schema_version(engine: Engine) -> int:
-    """The schema version of a database (0 for an empty one)."""
-    with engine.connect() as conn:
+    """The schema version of a database (0 for an empty one).
+
+    Read in a read-only (deferred) transaction: every command opening a Service reads it,
+    and under BEGIN IMMEDIATE a reading command waited for a long import to finish.
+    """
+    with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
         if not inspect(conn).has_table("settings"):
             return 0
         return _get_version(conn)

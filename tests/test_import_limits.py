@@ -163,7 +163,7 @@ conn.rollback()
 """
 
 
-def test_a_writer_that_meets_the_write_lock_gets_one_clear_line(db_path: Path, service: Service) -> None:
+def test_a_writer_that_meets_the_write_lock_gets_one_clear_line_and_readers_go_on(db_path: Path, service: Service) -> None:
     service.add(ItemDraft("Existing"))
     holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(db_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
@@ -172,6 +172,10 @@ def test_a_writer_that_meets_the_write_lock_gets_one_clear_line(db_path: Path, s
         _one_line_error(done, 1, "another program is writing to the database (an import?); try again in a moment")
         with pytest.raises(DatabaseBusyError, match="try again in a moment"):
             service.add(ItemDraft("Blocked too"))
+        # Reading needs no write lock: the commands that only read run beside the writer.
+        for args in (["show", "1"], ["list", "--all"], ["balance"], ["review"], ["export", "--csv", str(db_path.parent / "out.csv")]):
+            reading = _cli(db_path, *args)
+            assert (reading.returncode, reading.stderr) == (0, ""), args
     finally:
         assert holder.stdin is not None
         holder.stdin.close()
