@@ -652,6 +652,57 @@ def working_copy(source: Path, workdir: Path) -> Path:
     return target
 
 
+# ------------------------------------------------------------ import CSV
+def write_import_csv(path: Path, rows: int, seed: int = 16, now: datetime = NOW) -> Path:
+    """A CSV file in the documented import format (``importers.import_csv``) with ``rows`` items.
+
+    The mix of ``large_db``: 70 % tasks (60 % with a deadline), 15 % escalations
+    with a severity and a customer, 15 % meetings with a start and an end, ISO
+    dates with and without an offset, a few notes with commas and line breaks.
+    The same ``rows`` and ``seed`` give the same bytes.
+    """
+    import csv
+
+    from prioritizer.exports import CSV_COLUMNS
+
+    rng = random.Random(seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(CSV_COLUMNS)
+        for n in range(rows):
+            row = dict.fromkeys(CSV_COLUMNS, "")
+            roll = rng.random()
+            if roll < 0.70:
+                row["title"] = _task_title(rng)
+                row["kind"] = "task"
+                row["importance"] = _importance(rng).value
+                if rng.random() < 0.6:
+                    due = now + timedelta(hours=rng.uniform(-5 * 24, 60 * 24))
+                    row["due"] = due.astimezone(TZ).strftime("%Y-%m-%dT%H:%M") if n % 2 else due.isoformat(timespec="minutes")
+                row["estimate_minutes"] = str(rng.choice(["", "", 15, 30, 60, 120]))
+                row["strategic"] = "yes" if rng.random() < 0.1 else ""
+                row["delegated_to"] = rng.choice(PEOPLE) if rng.random() < 0.1 else ""
+            elif roll < 0.85:
+                customer = rng.choice(CUSTOMERS)
+                severity = rng.choices([1, 2, 3, 4], weights=(10, 25, 40, 25))[0]
+                row["title"] = f"Sev{severity} {customer} {rng.choice(ESCALATION_PROBLEMS)}"
+                row["kind"] = "escalation"
+                row["severity"] = str(severity)
+                row["customer"] = customer
+                row["key_customer"] = "yes" if customer in KEY_CUSTOMERS else "no"
+            else:
+                start = now + timedelta(minutes=30 * rng.randint(-48, 2000))
+                row["title"] = rng.choice(MEETING_TITLES).format(p=rng.choice(PEOPLE), c=rng.choice(CUSTOMERS))
+                row["kind"] = "meeting"
+                row["start"] = start.isoformat(timespec="minutes")
+                row["end"] = (start + timedelta(minutes=rng.choice([15, 30, 45, 60, 90]))).isoformat(timespec="minutes")
+            if rng.random() < 0.2:
+                row["notes"] = f"Context: {_task_title(rng)}, see ticket #{rng.randint(1000, 99999)}.\nNext: call back."
+            writer.writerow(row.values())
+    return path
+
+
 if __name__ == "__main__":  # pragma: no cover - manual use: python -m bench.datagen
     import sys
     import time as _time

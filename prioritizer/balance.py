@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from .clock import day_bounds, local_date, week_start
-from .domain import InputError, Kind, Quadrant
+from .domain import EARLIEST_MICROS, LATEST_MICROS, InputError, Kind, Quadrant
 from .fastlist import read_policy, read_snapshot, to_micros
 
 if TYPE_CHECKING:  # SQLAlchemy is imported by the Service path only: `prioritizer balance` may do without it
@@ -191,7 +191,9 @@ def longest_span(run: Run, now_us: int) -> int:
     longest = int(closed or 0)
     if running is not None:
         longest = max(longest, now_us - int(running))
-    return max(longest, 0)
+    # An old file's entry from year 1 to 9999 would overflow SQLite's integers as a bound;
+    # no entry can be longer than the app's whole range of years (domain.clamp_micros).
+    return min(max(longest, 0), LATEST_MICROS - EARLIEST_MICROS)
 
 
 def _reach(run: Run, now: datetime) -> dict[str, int]:

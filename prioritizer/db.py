@@ -108,6 +108,7 @@ def _create_database_file(path: Path) -> None:
         partial.unlink(missing_ok=True)
 
 
+from .domain import DatabaseBusyError as DatabaseBusyError  # noqa: E402 - re-exported: callers import it from here too
 from .domain import StorageError as StorageError  # noqa: E402 - re-exported: callers import it from here too
 
 FULL_MARGIN = 256 * 1024  # less free than this and SQLite's "I/O error" is the disk being full
@@ -145,6 +146,9 @@ def disk_error(error: BaseException, path: Path | None = None) -> StorageError |
 def storage_errors(path: Path | None = None) -> Iterator[None]:
     """Turn SQLite's disk-full and I/O errors into one plain StorageError (data safety).
 
+    A write lock held by another process past the busy timeout becomes DatabaseBusyError
+    (a StorageError) with one line saying so, never the raw "database is locked".
+
     SQLite has already rolled the transaction back when these surface, so the
     message can promise that nothing was saved and nothing saved before was lost.
     """
@@ -154,6 +158,8 @@ def storage_errors(path: Path | None = None) -> Iterator[None]:
         plain = disk_error(exc, path)
         if plain is not None:
             raise plain from exc
+        if "database is locked" in str(exc.orig if exc.orig is not None else exc).lower():
+            raise DatabaseBusyError(DatabaseBusyError.MESSAGE) from exc  # SQLITE_BUSY after the busy timeout
         raise
 
 
@@ -260,8 +266,12 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _add_open_rank_index, 
 
 
 def schema_version(engine: Engine) -> int:
-    """The schema version of a database (0 for an empty one)."""
-    with engine.connect() as conn:
+    """The schema version of a database (0 for an empty one).
+
+    Read in a read-only (deferred) transaction: every command opening a Service reads it,
+    and under BEGIN IMMEDIATE a reading command waited for a long import to finish.
+    """
+    with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
         if not inspect(conn).has_table("settings"):
             return 0
         return _get_version(conn)
@@ -301,7 +311,7 @@ def migrate(engine: Engine, before_migration: Callable[[int], None] | None = Non
             )
         return SCHEMA_VERSION
     if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
-        with engine.connect() as conn:
+        with engine.execution_options(**{READ_ONLY: True}).connect() as conn:  # no write lock for a look
             stamped = conn.exec_driver_sql("PRAGMA application_id").scalar() == APPLICATION_ID
         if not stamped:  # a file from a version before the stamp; a read-only file stays as it is
             try:

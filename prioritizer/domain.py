@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 
 class Kind(enum.StrEnum):
@@ -315,7 +315,12 @@ class StorageError(RuntimeError):
 
 
 class DatabaseBusyError(StorageError):
-    """Another process holds the write lock past the busy timeout; nothing was saved."""
+    """Another process held the database's write lock longer than the busy timeout; nothing was done.
+
+    A StorageError of its own, so the window can tell "try again in a moment" apart from a full disk.
+    """
+
+    MESSAGE = "another program is writing to the database (an import?); try again in a moment"
 
 
 class InputError(ValueError):
@@ -355,3 +360,55 @@ class StaleItemError(InputError):
             return cls(f"{titles[0]} was changed elsewhere; nothing was overwritten", ids)
         shown = ", ".join(titles[:3]) + (", …" if len(titles) > 3 else "")
         return cls(f"{len(titles)} items were changed elsewhere ({shown}); nothing was overwritten", ids)
+
+
+class OutOfRangeError(InputError):
+    """An instant outside the years every view, zone and export can show (see ``check_instant``)."""
+
+
+# --- The range of instants (issue 16, section 6) ---------------------------------------
+# Every instant the app stores lies in these years, in UTC: each view, each local zone
+# (up to 14 h either side) and each export can show it, and the arithmetic the rules and
+# reports do on it (a deadline minus the horizon, a day's end plus a week, an SLA counted
+# in working days) stays far inside Python's years 1-9999. Checked once at the doors
+# every write passes (drafts.validate, when.parse_when, time entries, --now, imports);
+# a value an older version stored outside it is clamped where instants are read
+# (``clamp_micros``), so no view fails on it.
+FIRST_YEAR = 1900
+LAST_YEAR = 2200
+EARLIEST = datetime(FIRST_YEAR, 1, 1, tzinfo=timezone.utc)  # noqa: UP017 - domain imports no clock
+LATEST = datetime(LAST_YEAR, 12, 31, 23, 59, 59, 999999, tzinfo=timezone.utc)  # noqa: UP017
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # noqa: UP017 - models.EPOCH (models imports SQLAlchemy)
+EARLIEST_MICROS = (EARLIEST - _EPOCH) // timedelta(microseconds=1)
+LATEST_MICROS = (LATEST - _EPOCH) // timedelta(microseconds=1)
+RANGE_TEXT = f"the years {FIRST_YEAR}-{LAST_YEAR}"
+
+
+def in_range(value: datetime) -> bool:
+    """Whether an aware instant lies within the years ``FIRST_YEAR``-``LAST_YEAR`` (UTC)."""
+    return EARLIEST <= value <= LATEST
+
+
+def check_instant(value: datetime, what: str) -> datetime:
+    """``value`` unchanged, or OutOfRangeError naming it: "the start 9999-12-31 23:30 is outside the years 1900-2200".
+
+    ``what`` names the value ("the start", "--now"). The instant is shown as given
+    (the parsers give UTC): converting it to another zone could itself overflow.
+    """
+    if value.tzinfo is None or value.utcoffset() is None or EARLIEST <= value <= LATEST:
+        return value  # a naive value is refused by the caller's own check, with its own message
+    raise OutOfRangeError(f"{what} {instant_text(value)} is outside {RANGE_TEXT}")
+
+
+def instant_text(value: datetime) -> str:
+    """'9999-12-31 23:30' for any datetime (strftime writes year 1 as '1', not '0001')."""
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}"
+
+
+def clamp_micros(value: int) -> int:
+    """Stored microseconds brought within the range: what every reader shows for a value an old file holds.
+
+    A year-9999 meeting reads as the last instant of 2200, a year-1 deadline as the first of
+    1900, and an integer beyond any date as the nearer end; every view then shows it safely.
+    """
+    return EARLIEST_MICROS if value < EARLIEST_MICROS else LATEST_MICROS if value > LATEST_MICROS else value

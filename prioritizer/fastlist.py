@@ -32,7 +32,19 @@ from pathlib import Path
 
 from . import rules
 from .clock import UTC
-from .domain import Importance, ItemFacts, ItemView, Kind, Placement, Policy, Quadrant, Status
+from .domain import (
+    EARLIEST_MICROS,
+    LATEST_MICROS,
+    Importance,
+    ItemFacts,
+    ItemView,
+    Kind,
+    Placement,
+    Policy,
+    Quadrant,
+    Status,
+    clamp_micros,
+)
 from .ordering import ORDER_BY
 
 TYPE_CHECKING = False  # typing costs ~6 ms of every command; the annotations are strings
@@ -40,6 +52,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # models.EPOCH (models imports SQLAlchemy)
+_LO, _HI = EARLIEST_MICROS, LATEST_MICROS  # the app's years (domain.clamp_micros)
 SCHEMA_VERSION = 3  # db.SCHEMA_VERSION; tests/test_fastlist.py checks they agree
 
 # The columns every item view is built from, in row order. Instants are raw integer
@@ -72,8 +85,11 @@ def to_micros(value: datetime) -> int:
 
 
 def from_us(value: int | None, _epoch: datetime = EPOCH, _td: type[timedelta] = timedelta) -> datetime | None:
-    """UTC microseconds (as stored) to an aware datetime; defaults bound as locals: this runs per column."""
-    return None if value is None else _epoch + _td(0, 0, value)
+    """UTC microseconds (as stored) to an aware datetime; defaults bound as locals: this runs per column.
+
+    A value outside the app's years (an old file's year-9999 meeting) reads clamped, as ``models.from_micros``.
+    """
+    return None if value is None else _epoch + _td(0, 0, value if _LO <= value <= _HI else clamp_micros(value))
 
 
 def _new(cls: type[Any], values: dict[str, Any]) -> Any:
@@ -98,15 +114,19 @@ def row_facts(row: Sequence[Any], _epoch: datetime = EPOCH, _td: type[timedelta]
             "kind": KINDS[kind],
             "title": title,
             "importance": IMPORTANCES[importance],
-            "due": None if due is None else _epoch + _td(0, 0, due),
+            "due": None if due is None else _epoch + _td(0, 0, due if _LO <= due <= _HI else clamp_micros(due)),
             "strategic": bool(strategic),
             "severity": severity,
             "key_customer": bool(key_customer),
-            "start": None if start is None else _epoch + _td(0, 0, start),
-            "end": None if end is None else _epoch + _td(0, 0, end),
-            "created_at": None if created_at is None else _epoch + _td(0, 0, created_at),
+            "start": None if start is None else _epoch + _td(0, 0, start if _LO <= start <= _HI else clamp_micros(start)),
+            "end": None if end is None else _epoch + _td(0, 0, end if _LO <= end <= _HI else clamp_micros(end)),
+            "created_at": None if created_at is None else (
+                _epoch + _td(0, 0, created_at if _LO <= created_at <= _HI else clamp_micros(created_at))
+            ),
             "pinned_quadrant": QUADRANTS[pinned_q] if pinned_q else None,
-            "pinned_at": None if pinned_at is None else _epoch + _td(0, 0, pinned_at),
+            "pinned_at": None if pinned_at is None else (
+                _epoch + _td(0, 0, pinned_at if _LO <= pinned_at <= _HI else clamp_micros(pinned_at))
+            ),
             "status": _STATUSES[status],
         },
     )
@@ -217,9 +237,9 @@ def row_view(
      quadrant, urgent, important, placed_at, changes_at, version) = row  # fmt: skip
     kind_e = KINDS[kind]
     importance_e = IMPORTANCES[importance]
-    due_dt = None if due is None else _epoch + _td(0, 0, due)
-    start_dt = None if start is None else _epoch + _td(0, 0, start)
-    created = _epoch + _td(0, 0, created_at)
+    due_dt = None if due is None else _epoch + _td(0, 0, due if _LO <= due <= _HI else clamp_micros(due))
+    start_dt = None if start is None else _epoch + _td(0, 0, start if _LO <= start <= _HI else clamp_micros(start))
+    created = _epoch + _td(0, 0, created_at if _LO <= created_at <= _HI else clamp_micros(created_at))
     placement: Placement | None = None
     if status == "open" and placed_at is not None and placed_at <= now_us and (changes_at is None or changes_at > now_us):
         urgent, important = bool(urgent), bool(important)
@@ -230,7 +250,9 @@ def row_view(
         ):
             placement = _new(CachedPlacement, {
                 "quadrant": QUADRANTS[quadrant], "urgent": urgent, "important": important, "pinned": bool(pinned_q),
-                "changes_at": None if changes_at is None else _epoch + _td(0, 0, changes_at),
+                "changes_at": None if changes_at is None else (
+                    _epoch + _td(0, 0, changes_at if _LO <= changes_at <= _HI else clamp_micros(changes_at))
+                ),
                 "_source": (row, now, policy),
             })  # fmt: skip
     if placement is None:
@@ -249,15 +271,21 @@ def row_view(
             "delegated_to": delegated_to,
             "status": _STATUSES[status],
             "created_at": created,
-            "updated_at": created if updated_at is None else _epoch + _td(0, 0, updated_at),
-            "closed_at": None if closed_at is None else _epoch + _td(0, 0, closed_at),
+            "updated_at": created if updated_at is None else (
+                _epoch + _td(0, 0, updated_at if _LO <= updated_at <= _HI else clamp_micros(updated_at))
+            ),
+            "closed_at": None if closed_at is None else (
+                _epoch + _td(0, 0, closed_at if _LO <= closed_at <= _HI else clamp_micros(closed_at))
+            ),
             "start": start_dt,
-            "end": None if end is None else _epoch + _td(0, 0, end),
+            "end": None if end is None else _epoch + _td(0, 0, end if _LO <= end <= _HI else clamp_micros(end)),
             "severity": severity,
             "customer": customer,
             "key_customer": bool(key_customer),
             "placement": placement,
-            "pinned_at": None if pinned_at is None else _epoch + _td(0, 0, pinned_at),
+            "pinned_at": None if pinned_at is None else (
+                _epoch + _td(0, 0, pinned_at if _LO <= pinned_at <= _HI else clamp_micros(pinned_at))
+            ),
             "minutes_spent": minutes[0],
             "timer_running": minutes[1],
             "version": version,
@@ -342,11 +370,18 @@ def read_policy(conn: sqlite3.Connection) -> Policy:
 
 
 def policy_from(stored: dict[str, str]) -> Policy:
-    """The Policy from the stored ``policy.*`` settings (missing keys keep their defaults)."""
+    """The Policy from the stored ``policy.*`` settings (missing or unreadable keys keep their defaults).
+
+    An unreadable value (text where a number belongs, a span past any date) would otherwise
+    stop every command and the window with Python's own words; setting it again stores a good one.
+    """
     values: dict[str, object] = {}
     for key, (attr, parse) in POLICY_PARSERS.items():
         if f"policy.{key}" in stored:
-            values[attr] = parse(stored[f"policy.{key}"])
+            try:
+                values[attr] = parse(stored[f"policy.{key}"])
+            except (ValueError, TypeError, OverflowError):
+                continue
     return Policy(**values)  # type: ignore[arg-type]
 
 

@@ -1,8 +1,15 @@
 """Bringing the calendar and item lists in: ``.ics`` files become meetings, ``.csv`` files items.
 
 Both importers read and check the whole file first and then hand every record to
-``Service.import_items``, which writes them in ONE transaction: a broken file
-changes nothing and the InputError names the line or the problem.
+``Service.import_items``, which writes them in ONE transaction (new items as bulk
+INSERTs: 100,000 rows in seconds): a broken file changes nothing and the InputError
+names the line or the problem.
+
+What is read (``read_import_file``): only a regular file, symlinks resolved (a FIFO, a
+device such as ``/dev/zero``, a socket or a folder is refused by name), opened
+non-blocking, and never more than ``MAX_FILE_BYTES`` + 1 bytes of it, whatever its size
+claims. An event or row dated outside the years ``domain.FIRST_YEAR``-``LAST_YEAR`` is
+skipped and named in the summary line; the rest of the file is imported.
 
 Calendar (``import_ics``), as exported by Outlook, Google Calendar and Thunderbird:
 
@@ -36,6 +43,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -45,7 +54,7 @@ from typing import Any
 from sqlalchemy import select
 
 from .clock import UTC
-from .domain import Importance, InputError, Kind
+from .domain import EARLIEST, RANGE_TEXT, Importance, InputError, Kind, OutOfRangeError, in_range
 from .exports import CSV_COLUMNS, CSV_READ_ONLY, FORMULA_PREFIXES
 from .models import Item
 from .services import ImportRecord, ItemDraft, Service
@@ -57,11 +66,13 @@ __all__ = [
     "import_csv",
     "import_file",
     "import_ics",
+    "read_import_file",
 ]
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a year of a busy calendar is a few MB
 MAX_OCCURRENCES = 1000  # per series within the window: more is a broken rule, not a calendar
 DEFAULT_MEETING_MINUTES = 30  # an event with a start but no end or duration
+SHOWN_TITLES = 3  # titles of out-of-range events named in the summary line
 WINDOW_BACK_DAYS = 30
 WINDOW_AHEAD_DAYS = 90
 
@@ -76,6 +87,8 @@ class ImportReport:
         added / updated / skipped / unchanged: counts of items (or events) in each outcome.
         messages: one human line per skipped event or notable decision.
         item_ids: ids of the items added or updated.
+        out_of_range: titles of the events or rows skipped for a date outside the years
+            ``domain.FIRST_YEAR``-``domain.LAST_YEAR`` (also counted in ``skipped``).
     """
 
     added: int = 0
@@ -84,10 +97,19 @@ class ImportReport:
     unchanged: int = 0
     messages: tuple[str, ...] = ()
     item_ids: tuple[int, ...] = field(default=(), compare=False)
+    out_of_range: tuple[str, ...] = ()
 
     def summary(self) -> str:
-        """The one line the command prints: 'imported N, updated M, skipped K'."""
+        """The one line the command prints: 'imported N, updated M, skipped K'.
+
+        Events or rows dated outside the years the app keeps are counted among the
+        skipped and named (the first few titles), since the file did hold them.
+        """
         text = f"imported {self.added}, updated {self.updated}, skipped {self.skipped}"
+        if self.out_of_range:
+            shown = ", ".join(repr(t) for t in self.out_of_range[:SHOWN_TITLES])
+            more = len(self.out_of_range) - SHOWN_TITLES
+            text += f" ({len(self.out_of_range)} outside {RANGE_TEXT}: {shown}{f', and {more} more' if more > 0 else ''})"
         return text + (f" ({self.unchanged} unchanged)" if self.unchanged else "")
 
 
@@ -101,19 +123,70 @@ def import_file(service: Service, path: str | Path, window_days: tuple[int, int]
     raise InputError(f"cannot import {Path(path).name!r}: use a calendar file (.ics) or a CSV file (.csv)")
 
 
-def _read_bytes(path: str | Path) -> bytes:
+def read_import_file(path: str | Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The whole file, if it is a regular file of at most ``limit`` bytes; InputError otherwise.
+
+    A FIFO would block the import forever and ``/dev/zero`` (or a symlink to it) would be
+    read until memory runs out, so: the path, symlinks resolved, must name a regular file
+    (``os.stat``); it is opened with O_NONBLOCK, so a FIFO swapped in between the two calls
+    cannot block the open, and checked again on the open descriptor; and at most
+    ``limit + 1`` bytes are read, whatever ``st_size`` says (a file still growing,
+    a file system that reports 0), so a larger file is refused having read only that.
+    """
     file = Path(path)
     try:
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(f"{file.name} is {size // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB")
-        return file.read_bytes()
+        _check_regular(file, os.stat(file), limit)
+        fd = os.open(file, _OPEN_FLAGS)
+        try:
+            _check_regular(file, os.fstat(fd), limit)
+            chunks: list[bytes] = []
+            left = limit + 1
+            while left > 0:
+                chunk = os.read(fd, min(left, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                left -= len(chunk)
+        finally:
+            os.close(fd)
     except FileNotFoundError:
         raise InputError(f"no such file: {file}") from None
     except IsADirectoryError:
         raise InputError(f"{file} is a folder, not a file") from None
     except PermissionError:
         raise InputError(f"cannot read {file}: permission denied") from None
+    except OSError as exc:  # a name too long, a loop of symlinks, an I/O error: the reason, never "[Errno N]"
+        raise InputError(f"cannot read {file}: {(exc.strerror or str(exc)).lower()}") from None
+    if left <= 0:
+        raise InputError(f"{file.name} is larger than {_size_text(limit)}, the limit for an import")
+    return b"".join(chunks)
+
+
+# Read-only, never blocking on a FIFO, never becoming the controlling terminal; the flags a
+# platform lacks (Windows has no O_NONBLOCK, POSIX no O_BINARY) are left out.
+_OPEN_FLAGS = os.O_RDONLY
+for _flag in ("O_NONBLOCK", "O_NOCTTY", "O_CLOEXEC", "O_BINARY"):
+    _OPEN_FLAGS |= getattr(os, _flag, 0)
+
+
+def _size_text(size: int) -> str:
+    return f"{size // (1024 * 1024)} MB" if size >= 1024 * 1024 else f"{size} bytes"
+
+
+def _check_regular(file: Path, info: os.stat_result, limit: int) -> None:
+    """InputError unless ``info`` is a regular file's within the size limit."""
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{file} is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        if stat.S_ISFIFO(info.st_mode):
+            kind = "a pipe (FIFO)"
+        elif stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode):
+            kind = "a device"
+        else:
+            kind = "a socket" if stat.S_ISSOCK(info.st_mode) else "a special file"
+        raise InputError(f"cannot import {file}: it is {kind}, not a regular file; save the data to a file and import that")
+    if info.st_size > limit:
+        raise InputError(f"{file.name} is larger than {_size_text(limit)}, the limit for an import")
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -285,7 +358,7 @@ def import_ics(service: Service, path: str | Path, window_days: tuple[int, int] 
     import icalendar
 
     name = Path(path).name
-    text = _decode(_read_bytes(path), name)
+    text = _decode(read_import_file(path), name)
     event_lines = _scan_structure(text, name)
     try:
         calendars = icalendar.Calendar.from_ical(text, multiple=True)
@@ -313,6 +386,7 @@ def import_ics(service: Service, path: str | Path, window_days: tuple[int, int] 
             masters.append((component, line))
 
     events: list[_Event] = []
+    out_of_range: list[str] = []
     cancelled: list[tuple[str, str]] = []
     used_overrides: set[int] = set()
 
@@ -324,20 +398,27 @@ def import_ics(service: Service, path: str | Path, window_days: tuple[int, int] 
         nonlocal skipped
         where = f"{name} line {line}"
         title = _clean(component.get("SUMMARY"))[:1000] or "(no title)"
-        start = _aware(start_value, tz)
         end_value = _prop_dt(component, "DTEND")
         duration = component.get("DURATION")
-        if length is not None:
-            end = start + length
-        elif isinstance(end_value, datetime):
-            end = _aware(end_value, tz)
-        elif duration is not None and isinstance(getattr(duration, "dt", None), timedelta):
-            end = start + duration.dt
-        elif end_value is None:
-            end = start + timedelta(minutes=DEFAULT_MEETING_MINUTES)
-            messages.append(f"{where}: {title!r} has no end; counted as {DEFAULT_MEETING_MINUTES} min")
-        else:
-            raise InputError(f"{where}: event {title!r} starts at a time but ends on a date")
+        try:
+            start = _aware(start_value, tz)
+            if length is not None:
+                end = start + length
+            elif isinstance(end_value, datetime):
+                end = _aware(end_value, tz)
+            elif duration is not None and isinstance(getattr(duration, "dt", None), timedelta):
+                end = start + duration.dt
+            elif end_value is None:
+                end = start + timedelta(minutes=DEFAULT_MEETING_MINUTES)
+                messages.append(f"{where}: {title!r} has no end; counted as {DEFAULT_MEETING_MINUTES} min")
+            else:
+                raise InputError(f"{where}: event {title!r} starts at a time but ends on a date")
+            dated = in_range(start) and in_range(end)
+        except OverflowError:  # year 1 east of UTC, year 9999 plus a duration
+            dated = False
+        if not dated:
+            skip_out_of_range(title, line)
+            return None
         if end <= start:
             skipped += 1
             messages.append(f"skipped {title!r} (line {line}): it lasts no time, a reminder rather than a meeting")
@@ -352,8 +433,19 @@ def import_ics(service: Service, path: str | Path, window_days: tuple[int, int] 
         created = _prop_dt(component, "CREATED") or _prop_dt(component, "DTSTAMP")
         created_at = None
         if isinstance(created, datetime):
-            created_at = min(_aware(created, tz), now)  # a stamp in the future is a clock error
+            try:
+                # A stamp in the future is a clock error; Outlook writes 1601 for "unknown":
+                # before the years kept, it still means "planned long ago".
+                created_at = max(min(_aware(created, tz), now), EARLIEST)
+            except OverflowError:
+                created_at = EARLIEST if created.year < 1000 else now
         return _Event(uid, title, "\n\n".join(notes_parts)[:100_000], start, end, created_at, line)
+
+    def skip_out_of_range(title: str, line: int) -> None:
+        nonlocal skipped
+        skipped += 1
+        out_of_range.append(title)
+        messages.append(f"skipped {title!r} (line {line}): it is dated outside {RANGE_TEXT}")
 
     def is_cancelled(component: Any) -> bool:
         return str(component.get("STATUS", "")).upper() == "CANCELLED"
@@ -380,6 +472,13 @@ def import_ics(service: Service, path: str | Path, window_days: tuple[int, int] 
                     events.append(event)
                 continue
             series_start = start_value if start_value.tzinfo is not None else start_value.replace(tzinfo=tz)
+            try:
+                series_dated = in_range(series_start)
+            except OverflowError:
+                series_dated = False
+            if not series_dated:  # a series from year 1 would be walked for 700,000 days first
+                skip_out_of_range(title, line)
+                continue
             ex_instants, ex_days = _exdates(component, tz)
             moved = {
                 _aware(_prop_dt(o, "RECURRENCE-ID"), tz): (o, o_line)  # type: ignore[arg-type]
@@ -466,6 +565,7 @@ def import_ics(service: Service, path: str | Path, window_days: tuple[int, int] 
         unchanged=len(outcome.unchanged),
         messages=tuple(messages),
         item_ids=outcome.added + outcome.updated,
+        out_of_range=tuple(out_of_range),
     )
 
 
@@ -530,6 +630,8 @@ def _when(service: Service, cell: str, column: str, *, end_of_day: bool) -> date
         return None
     try:
         return parse_when(value, service.now(), service.tz, end_of_day=end_of_day)
+    except OutOfRangeError as exc:
+        raise OutOfRangeError(f"{column} {value!r} is outside {RANGE_TEXT}") from exc
     except InputError as exc:
         raise InputError(f"{column} {value!r}: {exc}") from None
 
@@ -550,6 +652,8 @@ def _row_draft(service: Service, row: dict[str, str]) -> ItemDraft:
     end = _when(service, cell.get("end", ""), "end", end_of_day=False)
     if start is not None and end is None:
         end = start + timedelta(minutes=DEFAULT_MEETING_MINUTES)
+        if not in_range(end):
+            raise OutOfRangeError(f"the meeting would end after {RANGE_TEXT}")
     severity = _int(cell.get("severity", ""), "severity")
     if severity is not None and not kind_text:
         kind = Kind.ESCALATION
@@ -573,7 +677,7 @@ def _row_draft(service: Service, row: dict[str, str]) -> ItemDraft:
 def import_csv(service: Service, path: str | Path) -> ImportReport:
     """Import items from a CSV file with the documented header, in one transaction."""
     name = Path(path).name
-    text = _decode(_read_bytes(path), name)
+    text = _decode(read_import_file(path), name)
     if "\x00" in text:
         raise InputError(f"{name} line {text[: text.index(chr(0))].count(chr(10)) + 1}: contains a NUL byte; is it really a CSV file?")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -593,7 +697,8 @@ def import_csv(service: Service, path: str | Path) -> ImportReport:
     if duplicates:
         raise InputError(f"{name} line 1: column {duplicates[0]!r} appears twice")
     records: list[ImportRecord] = []
-    skipped = 0
+    out_of_range: list[str] = []
+    messages: list[str] = []
     line = 1
     try:
         for cells in _rows(reader):
@@ -605,6 +710,12 @@ def import_csv(service: Service, path: str | Path) -> ImportReport:
             row = {h: cells[i] if i < len(cells) else "" for i, h in enumerate(header) if h in CSV_COLUMNS}
             try:
                 draft = _row_draft(service, row)
+            except OutOfRangeError as exc:
+                # Skipped and reported, as a calendar's event is: the rest of the file is fine.
+                title = _clean(_unquote(row.get("title", "")))[:60] or "(no title)"
+                out_of_range.append(title)
+                messages.append(f"skipped {title!r} (line {line}): {exc}")
+                continue
             except InputError as exc:
                 raise InputError(f"{name} line {line}: {exc}") from None
             records.append(ImportRecord(draft=draft, label=f"{name} line {line}"))
@@ -614,9 +725,11 @@ def import_csv(service: Service, path: str | Path) -> ImportReport:
     return ImportReport(
         added=len(outcome.added),
         updated=len(outcome.updated),
-        skipped=skipped,
+        skipped=len(out_of_range),
         unchanged=len(outcome.unchanged),
+        messages=tuple(messages),
         item_ids=outcome.added + outcome.updated,
+        out_of_range=tuple(out_of_range),
     )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, tzinfo
 
 from . import rules
-from .domain import ItemView, Kind, Quadrant, Status
+from .domain import EARLIEST_MICROS, LATEST_MICROS, ItemView, Kind, Quadrant, Status, clamp_micros
 from .fastlist import EPOCH, IMPORTANCES, KINDS, QUADRANTS, column_sql, paused_gc, read_policy, read_snapshot, to_micros
 from .humanize import countdown, local_stamp
 from .ordering import ORDER_BY
@@ -95,21 +95,24 @@ def _groups(rows: Iterable[Sequence[Any]], now: datetime, tz: tzinfo, horizon: t
     by_value = {q.value: groups[q] for q in Quadrant}
     alike: dict[tuple[Any, ...], tuple[Quadrant, bool, str]] = {}
     epoch, td = EPOCH, timedelta  # hot loop: instants converted inline, as fastlist.from_us
+    lo, hi = EARLIEST_MICROS, LATEST_MICROS  # an old file's year-9999 value reads clamped (domain.clamp_micros)
     for (item_id, kind, title, importance, due_us, strategic, delegated_to, created_us, start_us, severity,
          key_customer, pinned_q, pinned_us, cached_q) in rows:  # fmt: skip
         # Without a deadline or a start, these are every value the rules read that
         # changes from item to item (now and the horizon do not): items alike share one answer.
         key = (kind, importance, strategic, severity, key_customer, pinned_q, pinned_us) if due_us is None and start_us is None else None
         placed = alike.get(key) if key is not None else None
-        due = None if due_us is None else epoch + td(0, 0, due_us)
-        start = None if start_us is None else epoch + td(0, 0, start_us)
+        due = None if due_us is None else epoch + td(0, 0, due_us if lo <= due_us <= hi else clamp_micros(due_us))
+        start = None if start_us is None else epoch + td(0, 0, start_us if lo <= start_us <= hi else clamp_micros(start_us))
         if placed is None:
             q, _, _, pinned, reasons, _ = _PLACE(
                 KINDS[kind], IMPORTANCES[importance], due, strategic, severity, key_customer, start,
                 # The rules read created_at only for a meeting's notice: not converted otherwise.
-                None if created_us is None or start is None else epoch + td(0, 0, created_us),
+                None if created_us is None or start is None else
+                epoch + td(0, 0, created_us if lo <= created_us <= hi else clamp_micros(created_us)),
                 QUADRANTS[pinned_q] if pinned_q else None,
-                None if pinned_us is None else epoch + td(0, 0, pinned_us), now, horizon,
+                None if pinned_us is None else epoch + td(0, 0, pinned_us if lo <= pinned_us <= hi else clamp_micros(pinned_us)),
+                now, horizon,
             )  # fmt: skip
             placed = (q, pinned, "         " + _SENTENCE(reasons))
             if key is not None:

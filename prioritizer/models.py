@@ -30,6 +30,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, objec
 from sqlalchemy.types import TypeDecorator
 
 from .clock import UTC
+from .domain import clamp_micros
 from .ordering import COVERED_COLUMNS, ORDER_EXPRESSIONS
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -44,8 +45,12 @@ def to_micros(value: datetime) -> int:
 
 
 def from_micros(value: int) -> datetime:
-    """The aware UTC datetime for microseconds since the epoch."""
-    return EPOCH + timedelta(microseconds=value)
+    """The aware UTC datetime for microseconds since the epoch, within the app's years.
+
+    A value an older version stored outside them (a year-9999 meeting) reads clamped
+    (``domain.clamp_micros``): every view can show it, none fails on it.
+    """
+    return EPOCH + timedelta(microseconds=clamp_micros(value))
 
 
 class UTCDateTime(TypeDecorator[datetime]):

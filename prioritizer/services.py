@@ -22,7 +22,7 @@ from datetime import datetime, timedelta, tzinfo
 from itertools import repeat
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import BigInteger, Engine, case, delete, func, select, text, type_coerce
+from sqlalchemy import BigInteger, Engine, case, delete, func, insert, literal, select, text, type_coerce
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import rules
@@ -46,6 +46,7 @@ from .domain import (
     TimeEntryView,
     TriageEvent,
     Unchecked,
+    check_instant,
 )
 from .fastlist import (
     IMPORTANCES,
@@ -62,7 +63,7 @@ from .fastlist import (
 )
 from .fastlist import QUADRANT_ORDER as QUADRANT_ORDER  # re-exported (bench, older callers)
 from .humanize import minutes_text
-from .models import Incident, Item, Setting, TimeEntry, TriageLog, to_micros
+from .models import Incident, Item, Setting, TimeEntry, TriageLog, UTCDateTime, to_micros
 from .ordering import ORDER_BY, ORDERED_IDS_SQL
 
 if TYPE_CHECKING:
@@ -82,6 +83,8 @@ from .drafts import validate as validate  # noqa: E402
 T = TypeVar("T")
 
 _QUADRANT_LIST = list(Quadrant)
+_INSERT_BATCH = 10_000  # rows per bulk INSERT of an import: bounds the parameter lists held at once
+_DRAFT_FIELDS = fields(ItemDraft)
 _STATUSES = {s.value: s for s in Status}
 
 
@@ -552,42 +555,52 @@ class Service:
         InputError prefixed with its record's ``label`` (e.g. "line 12") and the
         database is unchanged. An item found by uid keeps what the user decided
         (importance, pin, status, skipped...) and takes only ``update_fields``.
+
+        New items go in as one ORM bulk INSERT (each placed first by ``rules.place``,
+        as ``add`` places one) and their first triage-log rows as another: the
+        per-item flush and running-timer lookup of ``add`` made 100,000 rows take
+        minutes while the write lock was held (issue 16, section 7).
         """
         cleaned: list[tuple[ImportRecord, ItemDraft]] = []
         for record in records:
             try:
-                cleaned.append((record, validate(record.draft)))
+                clean = validate(record.draft)
+                if record.created_at is not None:
+                    check_instant(record.created_at, "the creation time")
             except (InputError, ValueError) as exc:
                 raise InputError(f"{record.label}: {exc}" if record.label else str(exc)) from None
+            cleaned.append((record, clean))
         now = self.now()
-        added: list[int] = []
+        # Placed before the write lock is taken, so the others wait only for the writing.
+        with self.read_unit() as session:
+            policy = self.policy_in(session)
+        rows = [self._new_item_row(clean, record.created_at or now, record.uid, now, policy) for record, clean in cleaned]
         updated: list[int] = []
         unchanged: list[int] = []
         with self.unit() as session:
-            policy = self.policy_in(session)
+            if self.policy_in(session) != policy:  # changed meanwhile (rare): place under the one in force
+                policy = self.policy_in(session)
+                rows = [self._new_item_row(clean, record.created_at or now, record.uid, now, policy) for record, clean in cleaned]
             uids = sorted({r.uid for r, _ in cleaned if r.uid})
             known: dict[str, Item] = {}
             for chunk in range(0, len(uids), 500):  # stay under SQLite's bound-parameter limit
                 for row in session.scalars(select(Item).where(Item.uid.in_(uids[chunk : chunk + 500]))):
                     assert row.uid is not None
                     known[row.uid] = row
-            for record, clean in cleaned:
+            fresh: list[dict[str, Any]] = []  # rows of new items, in file order
+            fresh_by_uid: dict[str, tuple[int, ItemDraft]] = {}  # a uid seen twice in one file updates the first one
+            for (record, clean), new_row in zip(cleaned, rows, strict=True):
+                if record.uid and record.uid in fresh_by_uid:
+                    index, first = fresh_by_uid[record.uid]
+                    merged = replace(first, **{name: getattr(clean, name) for name in record.update_fields})
+                    fresh_by_uid[record.uid] = index, merged
+                    fresh[index] = self._new_item_row(merged, fresh[index]["created_at"], record.uid, now, policy)
+                    continue
                 item = known.get(record.uid) if record.uid else None
                 if item is None:
-                    item = Item(**{f.name: getattr(clean, f.name) for f in fields(ItemDraft)})
-                    item.kind = clean.kind.value
-                    item.importance = clean.importance.value
-                    item.status = Status.OPEN.value
-                    item.created_at = record.created_at or now
-                    item.updated_at = now
-                    item.uid = record.uid
-                    item.quadrant = ""
-                    session.add(item)
-                    session.flush()
-                    self._replace(session, item, now, policy, Actor.RULES, "imported")
-                    added.append(item.id)
                     if record.uid:
-                        known[record.uid] = item
+                        fresh_by_uid[record.uid] = len(fresh), clean
+                    fresh.append(new_row)
                     continue
                 changed = False
                 for name in record.update_fields:
@@ -597,16 +610,86 @@ class Service:
                         setattr(item, name, value)
                         changed = True
                 if not changed:
-                    if item.id not in added:
-                        unchanged.append(item.id)
+                    unchanged.append(item.id)
                     continue
                 item.updated_at = now
                 if item.status == Status.OPEN.value:
                     self._replace(session, item, now, policy, Actor.RULES, "updated by import")
-                if item.id not in added and item.id not in updated:
+                if item.id not in updated:
                     updated.append(item.id)
+            added = self._insert_new(session, fresh, now)
         outcome = ImportOutcome(tuple(added), tuple(updated), tuple(i for i in unchanged if i not in updated))
         return Result(outcome, Changes(items=frozenset(added + updated), added=frozenset(added), time=bool(updated)))
+
+    @staticmethod
+    def _new_item_row(clean: ItemDraft, created_at: datetime, uid: str | None, now: datetime, policy: Policy) -> dict[str, Any]:
+        """The column values of a new item placed by the rules at ``now``, as ``add`` places one."""
+        placement = rules.place(clean.facts(created_at), now, policy)
+        row = {f.name: getattr(clean, f.name) for f in _DRAFT_FIELDS}
+        row.update(
+            kind=clean.kind.value,
+            importance=clean.importance.value,
+            status=Status.OPEN.value,
+            created_at=created_at,
+            updated_at=now,
+            closed_at=None,
+            uid=uid,
+            pinned_quadrant=None,
+            pinned_at=None,
+            quadrant=placement.quadrant.value,
+            urgent=placement.urgent,
+            important=placement.important,
+            placed_at=now,
+            changes_at=placement.changes_at,
+        )
+        return row
+
+    @staticmethod
+    def _insert_new(session: Session, rows: list[dict[str, Any]], now: datetime) -> list[int]:
+        """Insert new items (``_new_item_row``) with their first triage-log rows; their ids in order.
+
+        ORM bulk INSERTs (lists of dicts), so the column types (UTC microseconds) and the
+        mapping still apply; no item is flushed alone. A new item has no timer, so its
+        placement needs none of ``_replace``'s time splitting.
+        """
+        if not rows:
+            return []
+        # render_nulls: a None is sent as NULL instead of leaving the column out, so every row
+        # has the same columns and the rows go in as one batch (not one group per shape).
+        options = {"render_nulls": True}
+        ids: list[int] = []
+        if session.connection().dialect.name == "sqlite":
+            # The ids SQLite would choose itself (one past the largest rowid: no AUTOINCREMENT),
+            # given up front: RETURNING in parameter order made SQLAlchemy send one INSERT per row.
+            # BEGIN IMMEDIATE holds the write lock, so nobody else takes them meanwhile.
+            first = (session.scalar(select(func.max(Item.id))) or 0) + 1
+            ids = list(range(first, first + len(rows)))
+            for row, item_id in zip(rows, ids, strict=True):
+                row["id"] = item_id
+            for chunk in range(0, len(rows), _INSERT_BATCH):
+                session.execute(insert(Item), rows[chunk : chunk + _INSERT_BATCH], execution_options=options)
+            # The first placement is logged as add() logs it (from "" = new, by the rules), here by
+            # one INSERT ... SELECT over the id range just written: no parameters per row in Python.
+            logged = select(
+                Item.id,
+                literal(now, UTCDateTime()),
+                literal(""),
+                Item.quadrant,
+                literal(Actor.RULES.value),
+                literal("imported"),
+            ).where(Item.id >= first, Item.id < first + len(rows)).order_by(Item.id)
+            columns = ["item_id", "at", "from_quadrant", "to_quadrant", "actor", "note"]
+            session.execute(insert(TriageLog).from_select(columns, logged))
+            return ids
+        for chunk in range(0, len(rows), _INSERT_BATCH):
+            returning = insert(Item).returning(Item.id, sort_by_parameter_order=True)
+            ids += session.execute(returning, rows[chunk : chunk + _INSERT_BATCH], execution_options=options).scalars().all()
+        common = {"at": now, "from_quadrant": "", "actor": Actor.RULES.value, "note": "imported"}
+        session.execute(
+            insert(TriageLog),
+            [{**common, "item_id": item_id, "to_quadrant": row["quadrant"]} for item_id, row in zip(ids, rows, strict=True)],
+        )
+        return ids
 
     def edit(self, item_id: int, draft: ItemDraft, *, version: int | None = None) -> Result[int]:
         """Replace the editable fields of an item and re-place it.
@@ -858,6 +941,8 @@ class Service:
 
     def log_time(self, item_id: int, start: datetime, end: datetime, note: str = "") -> Result[list[TimeEntryView]]:
         """Record a manual span of work, split by the quadrants the item was in."""
+        check_instant(start, "the start")  # the years every view can show (domain)
+        check_instant(end, "the end")
         if end <= start:
             raise InputError("the end is before the start")
         if end - start > timedelta(days=7):
@@ -878,6 +963,8 @@ class Service:
     # -------------------------------------------------------------- incidents
     def record_incident(self, summary: IncidentSummary) -> Result[int]:
         """Keep a finished incident for the weekly review."""
+        check_instant(summary.started_at, "the incident's start")
+        check_instant(summary.ended_at, "the incident's end")
         if summary.ended_at < summary.started_at:
             raise InputError("the incident ends before it starts")
         with self.unit() as session:

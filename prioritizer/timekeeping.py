@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, aliased
 
 from .balance import longest_span, session_run
 from .clock import day_bounds, local_date
-from .domain import Changes, InputError, StaleItemError, TimeEntryView
+from .domain import Changes, InputError, StaleItemError, TimeEntryView, check_instant
 from .drafts import MAX_TITLE, Result, clean_text
 from .models import Item, Setting, TimeEntry, UTCDateTime, to_micros
 from .services import Service, _entry_view
@@ -37,7 +37,7 @@ ACK_KEY = "timer.kept_since"  # start (ISO) of the timer run the user chose to k
 def _aware(value: datetime, what: str) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise InputError(f"the {what} must carry a time zone")
-    return value
+    return check_instant(value, f"the {what}")  # the years every view can show (domain)
 
 
 def _entry(session: Session, entry_id: int) -> TimeEntry:

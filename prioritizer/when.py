@@ -6,7 +6,9 @@ datetimes, but calendar words ("tomorrow", "fri", "3d") are worked out on the
 local calendar of the user's zone, so that "tomorrow 10:00" stays 10:00 local
 across a daylight-saving change.
 
-Nothing here reads the real clock: callers pass ``now``.
+Nothing here reads the real clock: callers pass ``now``. Every instant read lies
+within the years ``domain.FIRST_YEAR``-``domain.LAST_YEAR``; anything else is an
+``OutOfRangeError`` (an ``InputError``), whichever form it was typed in.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import re
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from .clock import UTC, local_tz, to_utc
-from .domain import InputError
+from .domain import RANGE_TEXT, InputError, OutOfRangeError, in_range
 
 __all__ = ["match_when_prefix", "parse_duration", "parse_when"]
 
@@ -168,11 +170,17 @@ def _parse_when(
         when = _read(s, to_utc(now, zone), zone, end_of_day=end_of_day, bare_spans=bare_spans)
     except InputError as exc:
         raise _fail(text, str(exc)) from None
-    except (OverflowError, ValueError):
-        # Arithmetic past year 1 or 9999, absurdly long numbers and the like.
+    except OverflowError:
+        # Arithmetic past year 1 or 9999: far outside the range the app stores.
+        raise OutOfRangeError(f"the date {text.strip()!r} is outside {RANGE_TEXT}") from None
+    except ValueError:
+        # Absurdly long numbers and the like.
         raise _fail(text, "out of range") from None
     if when is None:
         raise _fail(text)
+    if not in_range(when):
+        # The one range every view, zone and export can show (domain.check_instant).
+        raise OutOfRangeError(f"the date {text.strip()!r} is outside {RANGE_TEXT}")
     return when
 
 

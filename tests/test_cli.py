@@ -142,11 +142,14 @@ def _digest(path: Path) -> str:
         (["entry-delete", "99999999999999999999"], "entry id 99999999999999999999 is out of range"),
         (["entry-edit", "x1", "--note", "n"], "entry id must be a number"),
         (["add", "meeting x", "--start", "2026-11-23T10:00", "--duration", "99999999999999"], "--duration"),
-        (["add", "meeting x", "--start", "9999-12-31T22:00Z", "--duration", "121"], "--duration"),
+        (["add", "meeting x", "--start", "2200-12-31T22:00Z", "--duration", "121"], "the end 2201-01-01 00:01 is outside the years"),
+        (["add", "meeting x", "--start", "9999-12-31T23:30Z"], "the date '9999-12-31T23:30Z' is outside the years 1900-2200"),
+        (["add", "x", "--due", "1899-12-31T23:59Z"], "outside the years 1900-2200"),
+        (["log", "1", "--from", "9999-12-31T22:00Z", "--to", "9999-12-31T23:00Z"], "outside the years 1900-2200"),
         (["balance", "--week", "9999-12-31"], "out of range"),
         (["balance", "--from", "9999-12-30", "--to", "9999-12-31"], "out of range"),
-        (["review", "--week", "9999-12-31"], "out of range"),
-        (["review", "--week", "0001-01-01"], "out of range"),
+        (["review", "--week", "9999-12-31"], "the date '9999-12-31' is outside the years 1900-2200"),
+        (["review", "--week", "0001-01-01"], "the date '0001-01-01' is outside the years 1900-2200"),
     ],
 )
 def test_bad_input_exits_2_with_one_line_and_changes_nothing(cli: Cli, db_path: Path, args: list[str], needle: str) -> None:
@@ -164,6 +167,16 @@ def test_bad_input_exits_2_with_one_line_and_changes_nothing(cli: Cli, db_path: 
 def test_bad_now_exits_2(cli: Cli) -> None:
     code, _, err = cli("list", now="yesterday-ish")
     assert code == 2 and "--now" in err
+
+
+@pytest.mark.parametrize(
+    "now", ["0001-01-01T00:00", "0001-01-01T00:00+14:00", "9999-12-31T23:59-12:00", "1899-12-31T23:59Z", "2201-01-01T00:00Z"]
+)
+def test_now_outside_the_years_the_app_shows_exits_2_with_one_line(cli: Cli, now: str) -> None:
+    code, out, err = cli("list", now=now)
+    assert (code, out) == (2, "")
+    assert err.startswith("prioritizer: error: --now ") and err.strip().endswith("is outside the years 1900-2200")
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_whole_process_json_contract(db_path: Path) -> None:

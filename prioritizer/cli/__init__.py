@@ -19,9 +19,10 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 
 from ..clock import to_utc
-from ..domain import InputError
+from ..domain import RANGE_TEXT, InputError, OutOfRangeError, check_instant
 
 TYPE_CHECKING = False  # typing costs ~6 ms of every command; the annotations are strings
 if TYPE_CHECKING:
@@ -102,7 +103,12 @@ def parse_now(text: str) -> datetime:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         raise InputError(f"cannot read --now {text!r}: use ISO 8601 like 2026-11-23T09:00 or 2026-11-23T09:00+01:00") from None
-    return to_utc(value)
+    try:
+        moment = to_utc(value)
+    except OverflowError:  # year 1 east of UTC, year 9999 west of it
+        raise OutOfRangeError(f"--now {text.strip()} is outside {RANGE_TEXT}") from None
+    # Every write stamps now (created, updated, placed): it must lie where every instant lies.
+    return check_instant(moment, "--now")
 
 
 def build_parser(modules: Sequence[str] = COMMAND_MODULES, only: str | None = None) -> Parser:
@@ -231,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the user gets one line, never a traceback
         if os.environ.get("PRIORITIZER_DEBUG"):
             raise
-        message = _damage_message(exc, db_option) or (str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        message = _damage_message(exc, db_option) or error_line(exc)
         print(f"prioritizer: error: {message}", file=sys.stderr)
         from ..logs import record  # the traceback, for a bug report (prioritizer --version names the folder)
 
@@ -276,6 +282,39 @@ def _damage_message(exc: BaseException, option: str | None) -> str | None:
     if health is None or health.ok:
         return fallback
     return str(damaged_error(location, health))
+
+
+def error_line(exc: BaseException) -> str:
+    """One line for an unexpected error, in the app's words rather than Python's or SQL's.
+
+    The core raises its own errors with their own lines (damaged file, full disk, busy
+    database...): those pass through. What is left is translated: an OSError gives its
+    reason and file ("no such file or directory: /x", not "[Errno 2] ..."); a database
+    error the driver's first line without the SQL statement and SQLAlchemy's links, a
+    missing table as a sentence; a Python value error (an unreadable stored value, or a
+    bug) says where it happened and how to see more, never "invalid literal for int()".
+    """
+    if isinstance(exc, OSError):
+        reason = (exc.strerror or type(exc).__name__).lower()
+        return f"{reason}: {exc.filename}" if exc.filename else reason
+    # SQLAlchemy wraps the driver's error (``orig``); the fast read paths meet sqlite3's own.
+    orig = getattr(exc, "orig", None) if type(exc).__module__.startswith("sqlalchemy") else exc
+    if isinstance(orig, Exception) and type(orig).__module__ == "sqlite3":
+        text = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+        if text.lower().startswith(("no such table", "no such column")):
+            kind, _, what = text.removeprefix("no such ").partition(":")
+            return (
+                f"the database has no {kind} {what.strip()!r}: it is not a Prioritizer database, or it is damaged;"
+                " 'prioritizer restore --latest' puts the newest backup back"
+            )
+        return f"the database refused the operation: {text}"
+    if isinstance(exc, ValueError | TypeError | KeyError | IndexError | AttributeError | OverflowError | AssertionError):
+        import traceback  # only on this path
+
+        ours = [f for f in traceback.extract_tb(exc.__traceback__) if "prioritizer" in f.filename]
+        where = f" in {Path(ours[-1].filename).name} line {ours[-1].lineno}" if ours else ""
+        return f"a value could not be read ({type(exc).__name__}{where}); PRIORITIZER_DEBUG=1 shows the details"
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 class _AfterWrite:

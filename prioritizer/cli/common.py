@@ -6,7 +6,7 @@ import argparse
 import sys
 from datetime import date, datetime
 
-from ..domain import InputError, ItemView, TimeEntryView, TriageEvent
+from ..domain import FIRST_YEAR, LAST_YEAR, InputError, ItemView, TimeEntryView, TriageEvent
 
 TYPE_CHECKING = False  # typing costs ~6 ms of every command; the annotations are strings
 if TYPE_CHECKING:  # services imports SQLAlchemy: imported when a command opens one
@@ -67,8 +67,9 @@ def entry_id(text: str) -> int:
     return _positive_id(text, "entry id")
 
 
-FIRST_REPORT_DAY = date(1900, 1, 1)
-LAST_REPORT_DAY = date(9998, 12, 31)  # weeks, day ends and earlier weeks stay inside the calendar
+# The app's years (domain.FIRST_YEAR..LAST_YEAR): a report cannot hold anything outside them.
+FIRST_REPORT_DAY = date(FIRST_YEAR, 1, 1)
+LAST_REPORT_DAY = date(LAST_YEAR, 12, 31)
 
 
 def report_day(value: date, option: str) -> date:
