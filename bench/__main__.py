@@ -22,9 +22,9 @@ os.environ["TZ"] = "Europe/Berlin"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 time.tzset()
 
-from . import datagen  # noqa: E402
-from .report import table, to_json, write_json  # noqa: E402
-from .suite import FAST_IN_PROCESS, MEASUREMENTS, Context, Figure  # noqa: E402
+from bench import datagen  # noqa: E402
+from bench.report import table, to_json, write_json  # noqa: E402
+from bench.suite import FAST_IN_PROCESS, MEASUREMENTS, Context, Figure  # noqa: E402
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

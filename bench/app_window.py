@@ -26,7 +26,7 @@ def main(argv: list[str]) -> int:
 
     from PySide6.QtCore import QEvent, QObject, QTimer
 
-    from prioritizer.services import Service
+    from prioritizer.services.service import Service
 
     try:  # the real window, as prioritizer.ui.app.run_app builds it
         from prioritizer.ui.app import application
@@ -42,8 +42,8 @@ def main(argv: list[str]) -> int:
         matrix = window.matrix
     else:  # early ui/ without a main window: the matrix pieces
         from prioritizer.ui.bus import Bus
-        from prioritizer.ui.item_store import ItemStore
-        from prioritizer.ui.matrix_view import MatrixView
+        from prioritizer.ui.matrix.item_store import ItemStore
+        from prioritizer.ui.matrix.matrix_view import MatrixView
         from PySide6.QtWidgets import QApplication, QMainWindow
 
         app = QApplication(sys.argv[:1])

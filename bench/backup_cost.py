@@ -30,8 +30,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.datagen import QUICK_LARGE, LargeParams, large_db, working_copy
-from prioritizer import backup as bk
-from prioritizer.services import ItemDraft, Service
+from prioritizer.safety import backup as bk
+from prioritizer.services.service import ItemDraft, Service
 
 DAY_FILES, DAILY_FILES, WEEKLY_FILES = 96, 30, 208
 

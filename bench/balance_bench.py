@@ -24,11 +24,11 @@ os.environ.setdefault("TZ", "Europe/Berlin")
 
 from sqlalchemy import insert  # noqa: E402
 
-from prioritizer.balance import balance, weekly_trend  # noqa: E402
-from prioritizer.clock import local_midnight  # noqa: E402
-from prioritizer.domain import Kind, Quadrant  # noqa: E402
-from prioritizer.models import Item, TimeEntry  # noqa: E402
-from prioritizer.services import Service  # noqa: E402
+from prioritizer.domain.clock import local_midnight  # noqa: E402
+from prioritizer.domain.values import Kind, Quadrant  # noqa: E402
+from prioritizer.reports.balance import balance, weekly_trend  # noqa: E402
+from prioritizer.services.service import Service  # noqa: E402
+from prioritizer.storage.schema import Item, TimeEntry  # noqa: E402
 
 NOW = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
 YEARS = 5

@@ -15,7 +15,7 @@ schema rebuilds the data, so the cached placements always match the rules):
                    a Timewarrior database (its documented data files, written directly:
                    Timewarrior 1.4 has no ``import``) with the same intervals and tags.
 
-Rows go in through the real schema (``prioritizer.db.migrate``) with
+Rows go in through the real schema (``prioritizer.storage.engine.migrate``) with
 ``executemany``; building the large database takes a few seconds.
 """
 
@@ -35,12 +35,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from prioritizer import models as _models_module
-from prioritizer import rules as _rules_module
-from prioritizer.db import SCHEMA_VERSION, make_engine, migrate
-from prioritizer.domain import Importance, ItemFacts, Kind, Quadrant, Status
-from prioritizer.models import to_micros
-from prioritizer.rules import place
+from prioritizer.domain import rules as _rules_module
+from prioritizer.domain.rules import place
+from prioritizer.domain.values import Importance, ItemFacts, Kind, Quadrant, Status
+from prioritizer.storage import schema as _models_module
+from prioritizer.storage.engine import SCHEMA_VERSION, make_engine, migrate
+from prioritizer.storage.schema import to_micros
 
 DATAGEN_VERSION = 3
 REPO = Path(__file__).resolve().parent.parent
@@ -663,7 +663,7 @@ def write_import_csv(path: Path, rows: int, seed: int = 16, now: datetime = NOW)
     """
     import csv
 
-    from prioritizer.exports import CSV_COLUMNS
+    from prioritizer.io.exports import CSV_COLUMNS
 
     rng = random.Random(seed)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -35,8 +35,8 @@ NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
 def build_database(path: Path, count: int) -> None:
     """``count`` open items: escalations, meetings and tasks in every quadrant."""
-    from prioritizer.domain import Importance, Kind
-    from prioritizer.services import ImportRecord, ItemDraft, Service
+    from prioritizer.domain.values import Importance, Kind
+    from prioritizer.services.service import ImportRecord, ItemDraft, Service
 
     service = Service.open(str(path), now=NOW)
     records = []
@@ -60,13 +60,13 @@ def measure(path: Path, runs: int) -> list[float]:
     """Milliseconds from drop to repaint, one per run."""
     from prioritizer.ui.app import application
     from prioritizer.ui.main_window import MainWindow
-    from prioritizer.ui.quadrant_model import encode_ids
+    from prioritizer.ui.matrix.quadrant_model import encode_ids
     from PySide6.QtCore import QPointF, Qt
     from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
     from PySide6.QtWidgets import QApplication
 
-    from prioritizer.domain import Quadrant
-    from prioritizer.services import Service
+    from prioritizer.domain.values import Quadrant
+    from prioritizer.services.service import Service
 
     app = application()
     service = Service.open(str(path), now=NOW)

@@ -33,15 +33,15 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     from prioritizer.ui.bus import Bus
-    from prioritizer.ui.item_store import ItemStore
-    from prioritizer.ui.matrix_view import MatrixView
-    from prioritizer.ui.quadrant_model import encode_ids
+    from prioritizer.ui.matrix.item_store import ItemStore
+    from prioritizer.ui.matrix.matrix_view import MatrixView
+    from prioritizer.ui.matrix.quadrant_model import encode_ids
     from PySide6.QtCore import QModelIndex, Qt
     from PySide6.QtWidgets import QApplication, QMainWindow
 
     from prioritizer.cli import parse_now
-    from prioritizer.domain import Quadrant
-    from prioritizer.services import Service
+    from prioritizer.domain.values import Quadrant
+    from prioritizer.services.service import Service
 
     app = QApplication(sys.argv[:1])
     service = Service.open(args.db, now=parse_now(args.now))

@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import datagen
+from bench import datagen
 
 NOW_OPTION = datagen.NOW.isoformat()
 

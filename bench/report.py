@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .suite import MIB, Figure
+from bench.suite import MIB, Figure
 
 COLUMNS = ("what", "median", "min", "max", "baseline median", "ratio", "paired", "target", "result")
 

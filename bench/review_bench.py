@@ -28,10 +28,10 @@ os.environ.setdefault("LC_ALL", "C.UTF-8")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.datagen import NOW, LargeParams, large_db, working_copy  # noqa: E402
-from prioritizer.clock import local_date  # noqa: E402
-from prioritizer.exports import review_csv, review_html  # noqa: E402
-from prioritizer.review import build_review, build_review_range, review_to_json  # noqa: E402
-from prioritizer.services import Service  # noqa: E402
+from prioritizer.domain.clock import local_date  # noqa: E402
+from prioritizer.io.exports import review_csv, review_html  # noqa: E402
+from prioritizer.reports.review import build_review, build_review_range, review_to_json  # noqa: E402
+from prioritizer.services.service import Service  # noqa: E402
 
 
 def timed(func: Callable[[], object], runs: int) -> tuple[float, float, float]:

@@ -20,8 +20,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from . import datagen
-from .measure import Sample, time_call, time_process
+from bench import datagen
+from bench.measure import Sample, time_call, time_process
 
 BENCH_DIR = Path(__file__).resolve().parent
 APP_HOOK_ENV = "PRIORITIZER_QUIT_AFTER_FIRST_PAINT"
@@ -205,7 +205,7 @@ def ensure_tool(command: str, package: str, log: Callable[[str], None]) -> None:
 
 
 def _service(path: Path) -> Any:
-    from prioritizer.services import Service
+    from prioritizer.services.service import Service
 
     return Service.open(str(path), now=datagen.NOW, tz=datagen.TZ)
 
@@ -285,8 +285,8 @@ def m_startup(ctx: Context) -> list[Figure]:
 
 # ------------------------------------------------------- placing/ordering
 def _open_facts(db: Path) -> list[Any]:
-    from prioritizer.domain import Importance, ItemFacts, Kind, Quadrant, Status
-    from prioritizer.models import from_micros
+    from prioritizer.domain.values import Importance, ItemFacts, Kind, Quadrant, Status
+    from prioritizer.storage.schema import from_micros
 
     def dt(v: int | None) -> Any:
         return None if v is None else from_micros(v)
@@ -316,8 +316,8 @@ def m_place_rank(ctx: Context) -> list[Figure]:
     order. That is the target row. ``place_rank_pure`` runs ``rules.place`` +
     ``rules.rank`` on every open item and sorts them: what it costs without the cache.
     """
-    from prioritizer import rules
-    from prioritizer.services import QUADRANT_ORDER
+    from prioritizer.domain import rules
+    from prioritizer.services.service import QUADRANT_ORDER
 
     db, _, info = ctx.tasks()
     service = _service(db)
@@ -386,7 +386,7 @@ def _sql_floor(db: Path, runs: int) -> Sample:
 
 # ------------------------------------------------------ balance / review
 def _week_and_year(info: dict[str, Any]) -> tuple[tuple[date, date], tuple[date, date]]:
-    from prioritizer.clock import week_start
+    from prioritizer.domain.clock import week_start
 
     today = datagen.NOW.astimezone(datagen.TZ).date()
     monday = week_start(today - timedelta(days=7))
@@ -404,7 +404,7 @@ def _external(module: str) -> Any | None:
 
 def m_balance(ctx: Context, span: str) -> list[Figure]:
     """balance() of a week or a year on the large database, in-process."""
-    from prioritizer.balance import balance
+    from prioritizer.reports.balance import balance
 
     db, info = ctx.large()
     week, year = _week_and_year(info)
@@ -422,19 +422,19 @@ def m_balance(ctx: Context, span: str) -> list[Figure]:
                    "s", sample, target_kind="max", target=target, note=note)]
 
 
-# Called as fn(service, first_day, last_day): prioritizer.review.build_review_range is the year review (one call).
+# Called as fn(service, first_day, last_day): prioritizer.reports.review.build_review_range is the year review (one call).
 YEAR_REVIEW_FUNCTIONS = ("build_review_range", "build_range_review", "review_range")
 
 
 def m_review(ctx: Context, span: str) -> list[Figure]:
-    """The weekly review (``prioritizer.review.build_review(service, week_of)``) or a year review, in-process."""
+    """The weekly review (``prioritizer.reports.review.build_review(service, week_of)``) or a year review, in-process."""
     target = 0.030 if span == "week" else 0.150
     what = f"{'weekly' if span == 'week' else 'year'} review, in-process"
     name = f"review_{span}"
-    if importlib.util.find_spec("prioritizer.review") is None:
+    if importlib.util.find_spec("prioritizer.reports.review") is None:
         return [Figure(name, what, "s", None, target_kind="max", target=target,
                        error="prioritizer/review.py is not there yet (being written)")]
-    review = importlib.import_module("prioritizer.review")
+    review = importlib.import_module("prioritizer.reports.review")
     db, info = ctx.large()
     week, year = _week_and_year(info)
     service = _service(db)
@@ -443,7 +443,7 @@ def m_review(ctx: Context, span: str) -> list[Figure]:
             fn = getattr(review, "build_review", None)
             if fn is None:
                 return [Figure(name, what, "s", None, target_kind="max", target=target,
-                               error="prioritizer.review has no build_review(service, week_of)")]
+                               error="prioritizer.reports.review has no build_review(service, week_of)")]
             call: Callable[[], Any] = lambda: fn(service, week[0])  # noqa: E731
             label = f"build_review of the week {week[0]} to {week[1]}"
         else:
@@ -482,7 +482,7 @@ def m_drop(ctx: Context) -> list[Figure]:
     the real MainWindow) on the shared large database when it is there, else the
     stand-in ``bench/drop_standin.py``.
     """
-    from .measure import run_process
+    from bench.measure import run_process
 
     db, info = ctx.large()
     env = ctx.env(PYTHONPATH=str(BENCH_DIR.parent))

@@ -1,6 +1,6 @@
 """Prioritizer: an Eisenhower matrix for customer-service managers (Qt-free core)."""
 
-from . import codecache
+from prioritizer import codecache
 
 codecache.install()  # before any of the package's dataclasses is made (codecache.py)
 

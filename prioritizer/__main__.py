@@ -1,5 +1,5 @@
 """``python -m prioritizer`` runs the command line."""
 
-from .cli import run
+from prioritizer.cli import run
 
 run()

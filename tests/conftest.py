@@ -14,7 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Fixed zone for every test: days, weeks and DST are computed in Europe/Berlin.
 os.environ["TZ"] = "Europe/Berlin"
 
-from prioritizer.services import Service  # noqa: E402
+from prioritizer.services.service import Service  # noqa: E402
 
 pytest_plugins = ["tests.ui_helpers"]  # the shared `window` fixture of the window tests
 

@@ -29,9 +29,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 
-from prioritizer.domain import Importance, InputError, Quadrant
-from prioritizer.models import to_micros
-from prioritizer.services import ItemDraft, Service
+from prioritizer.domain.values import Importance, InputError, Quadrant
+from prioritizer.services.service import ItemDraft, Service
+from prioritizer.storage.schema import to_micros
 
 OPS = ("add", "add", "edit", "move", "done", "start", "start", "stop", "log")
 TIME_LIMIT = 30.0  # a worker nobody killed stops by itself

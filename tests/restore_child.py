@@ -26,7 +26,7 @@ def _say(line: str) -> None:
 
 def writer(db: str, stop: Path) -> None:
     """Add items until ``stop`` exists, reporting each commit."""
-    from prioritizer.services import ItemDraft, Service
+    from prioritizer.services.service import ItemDraft, Service
 
     svc = Service.open(db)
     seq = 0
@@ -46,7 +46,7 @@ def writer(db: str, stop: Path) -> None:
 
 def restorer(db: str, backup: str) -> None:
     """Restore ``backup`` into ``db``."""
-    from prioritizer.backup import restore
+    from prioritizer.safety.backup import restore
 
     _say("go")
     restore(db, Path(backup))

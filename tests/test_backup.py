@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from prioritizer import backup as bk
 from prioritizer.cli import main
-from prioritizer.db import DB_FILENAME, SCHEMA_VERSION
-from prioritizer.services import ItemDraft, Service
-
-from .conftest import NOW
+from prioritizer.safety import backup as bk
+from prioritizer.services.service import ItemDraft, Service
+from prioritizer.storage.engine import DB_FILENAME, SCHEMA_VERSION
+from tests.conftest import NOW
 
 
 def _titles(path: Path) -> list[str]:
@@ -105,7 +104,7 @@ def test_a_command_that_writes_makes_the_automatic_backup(db_path: Path, capsys:
 
 
 def test_the_window_backs_up_after_its_first_paint(qtbot: object, db_path: Path) -> None:
-    from prioritizer.ui.recovery import DataSafety
+    from prioritizer.ui.dialogs.recovery import DataSafety
     from PySide6.QtWidgets import QMainWindow
 
     _filled(db_path, "Keep me").close()
@@ -235,7 +234,7 @@ def test_backup_when_the_disk_is_full_keeps_older_backups(db_path: Path, monkeyp
 
 
 def test_window_menu_entry_backs_up_now(qtbot: object, db_path: Path) -> None:
-    from prioritizer.ui.recovery import DataSafety
+    from prioritizer.ui.dialogs.recovery import DataSafety
     from PySide6.QtWidgets import QMainWindow
 
     _filled(db_path, "From the window").close()

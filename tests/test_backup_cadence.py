@@ -9,11 +9,10 @@ from typing import Any
 
 import pytest
 
-from prioritizer import backup as bk
 from prioritizer.cli import main
-from prioritizer.services import ItemDraft, Service
-
-from .conftest import NOW
+from prioritizer.safety import backup as bk
+from prioritizer.services.service import ItemDraft, Service
+from tests.conftest import NOW
 
 
 # ------------------------------------------------------------------ thinning over years
@@ -95,8 +94,8 @@ def test_the_command_line_backs_up_after_a_write_at_most_every_15_minutes(db_pat
 @pytest.fixture
 def safe_window(qtbot: Any, db_path: Path) -> Any:
     """A main window on the test database with its DataSafety, as run_app builds them after the first paint."""
+    from prioritizer.ui.dialogs.recovery import DataSafety
     from prioritizer.ui.main_window import MainWindow
-    from prioritizer.ui.recovery import DataSafety
 
     service = Service.open(str(db_path), now=NOW)
     service.add(ItemDraft(title="Before the incident"))
@@ -146,7 +145,7 @@ def test_closing_the_window_backs_up_what_changed_and_only_then(safe_window: Any
 
 
 def test_closing_the_window_without_changes_makes_no_backup(qtbot: Any, db_path: Path) -> None:
-    from prioritizer.ui.recovery import DataSafety
+    from prioritizer.ui.dialogs.recovery import DataSafety
     from PySide6.QtWidgets import QMainWindow
 
     Service.open(str(db_path), now=NOW).add(ItemDraft(title="Saved"))

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from prioritizer.balance import balance, first_weekday, items_behind, minutes_by_item, week_range, weekly_trend
 from prioritizer.cli import main
-from prioritizer.clock import local_midnight
-from prioritizer.domain import Importance, InputError, Kind, Quadrant
-from prioritizer.services import ItemDraft, Service
-from prioritizer.timekeeping import set_target
+from prioritizer.domain.clock import local_midnight
+from prioritizer.domain.values import Importance, InputError, Kind, Quadrant
+from prioritizer.reports.balance import balance, first_weekday, items_behind, minutes_by_item, week_range, weekly_trend
+from prioritizer.services.service import ItemDraft, Service
+from prioritizer.services.timekeeping import set_target
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)  # as in conftest: the `service` fixture's clock
 TODAY = date(2026, 11, 20)  # NOW is Friday 20 November 2026, 09:00 in Berlin

@@ -11,14 +11,13 @@ from unittest import mock
 import pytest
 
 import prioritizer.cli.balancecmds as balancecmds
-from prioritizer.balance import balance, read_balance
 from prioritizer.cli import main
-from prioritizer.clock import local_tz
-from prioritizer.demo import fill_demo
-from prioritizer.domain import Importance, Kind
-from prioritizer.services import ItemDraft, Service
-
-from .conftest import NOW
+from prioritizer.domain.clock import local_tz
+from prioritizer.domain.values import Importance, Kind
+from prioritizer.reports.balance import balance, read_balance
+from prioritizer.services.demo import fill_demo
+from prioritizer.services.service import ItemDraft, Service
+from tests.conftest import NOW
 
 NOW_ARG = "2026-11-20T09:00:00+01:00"
 

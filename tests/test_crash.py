@@ -29,9 +29,9 @@ from typing import Any
 
 import pytest
 
-from prioritizer.integrity import check_database
-from prioritizer.lock import pid_alive
-from prioritizer.services import Service
+from prioritizer.safety.health import check_database
+from prioritizer.safety.lock import pid_alive
+from prioritizer.services.service import Service
 
 HERE = Path(__file__).parent
 CHILD = HERE / "crash_child.py"

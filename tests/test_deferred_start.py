@@ -12,12 +12,11 @@ from typing import Any
 
 import pytest
 
-from prioritizer.clock import local_tz
-from prioritizer.deferred import DeferredService, open_snapshot
-from prioritizer.domain import Importance, Kind, Quadrant
-from prioritizer.services import ItemDraft, Service
-
-from .conftest import NOW
+from prioritizer.domain.clock import local_tz
+from prioritizer.domain.values import Importance, Kind, Quadrant
+from prioritizer.services.service import ItemDraft, Service
+from prioritizer.storage.deferred import DeferredService, open_snapshot
+from tests.conftest import NOW
 
 
 def _fill(path: Path) -> dict[str, int]:
@@ -129,7 +128,7 @@ def test_a_window_on_the_snapshot_shows_the_cards_then_records_what_fell_due(qtb
 def test_the_forgotten_timer_question_waits_for_the_service_then_comes_at_the_next_interaction(
     qtbot: Any, db_path: Path
 ) -> None:
-    from prioritizer.ui.forgotten_timer import ForgottenTimerDialog
+    from prioritizer.ui.dialogs.forgotten_timer import ForgottenTimerDialog
     from prioritizer.ui.main_window import MainWindow
     from PySide6.QtCore import Qt
 
@@ -159,9 +158,9 @@ def test_the_forgotten_timer_question_waits_for_the_service_then_comes_at_the_ne
 # hashlib (its OpenSSL) only names the "raise" socket, after the paint; the details panel's
 # time entries come with the first item shown (nothing is selected at the start).
 NOT_BEFORE_PAINT = (
-    "sqlalchemy", "PySide6.QtCharts", "prioritizer.review", "prioritizer.importers", "prioritizer.exports",
-    "prioritizer.quickadd", "prioritizer.balance", "prioritizer.services", "csv", "html", "hashlib",
-    "prioritizer.ui.time_entries",
+    "sqlalchemy", "PySide6.QtCharts", "prioritizer.reports.review", "prioritizer.io.importers", "prioritizer.io.exports",
+    "prioritizer.text.quickadd", "prioritizer.reports.balance", "prioritizer.services.service", "csv", "html", "hashlib",
+    "prioritizer.ui.panels.time_entries",
 )  # fmt: skip
 
 
@@ -206,7 +205,7 @@ def test_run_app_opens_the_service_after_the_paint_then_backs_up(qtbot: Any, db_
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from prioritizer import backup as bk
+    from prioritizer.safety import backup as bk
 
     ids = _fill(db_path)
     app = application()
@@ -253,4 +252,4 @@ def test_the_storage_modules_load_in_a_worker_and_report_on_the_gui_thread(qtbot
         loader.start()  # a second call (the fallback timer) starts nothing
     qtbot.wait(50)
     assert on == [threading.main_thread()]
-    assert "prioritizer.services" in sys.modules and "sqlalchemy" in sys.modules
+    assert "prioritizer.services.service" in sys.modules and "sqlalchemy" in sys.modules

@@ -1,4 +1,4 @@
-"""Tests for prioritizer.demo: the demo week fills an empty database believably."""
+"""Tests for prioritizer.services.demo: the demo week fills an empty database believably."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from prioritizer.clock import local_date, to_local
-from prioritizer.demo import DemoSummary, fill_demo
-from prioritizer.domain import InputError, ItemView, Kind, Quadrant, Status, TimeEntryView
-from prioritizer.services import Service
+from prioritizer.domain.clock import local_date, to_local
+from prioritizer.domain.values import InputError, ItemView, Kind, Quadrant, Status, TimeEntryView
+from prioritizer.services.demo import DemoSummary, fill_demo
+from prioritizer.services.service import Service
 
 # Friday 20 November 2026, 09:00 in Berlin (the zone conftest.py fixes).
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from prioritizer import exports
-from prioritizer.exports import FORMULA_PREFIXES, atomic_write, items_csv, neutralise_cell, review_csv, review_html
-from prioritizer.review import build_review
-from prioritizer.services import ItemDraft, Service
+from prioritizer.io import exports
+from prioritizer.io.exports import FORMULA_PREFIXES, atomic_write, items_csv, neutralise_cell, review_csv, review_html
+from prioritizer.reports.review import build_review
+from prioritizer.services.service import ItemDraft, Service
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The `list` read path without SQLAlchemy (prioritizer.fastlist): same output as the Service, and every fallback."""
+"""The `list` read path without SQLAlchemy (prioritizer.storage.fastlist): same output as the Service, and every fallback."""
 
 from __future__ import annotations
 
@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from prioritizer import fastlist, listtext, rules
 from prioritizer.cli import main
-from prioritizer.clock import local_tz
-from prioritizer.db import SCHEMA_VERSION, resolve_location, sqlite_path
-from prioritizer.domain import Importance, Kind, Placement, Policy, Quadrant
-from prioritizer.models import Item
-from prioritizer.services import ItemDraft, Service
-
-from .conftest import NOW
+from prioritizer.domain import rules
+from prioritizer.domain.clock import local_tz
+from prioritizer.domain.values import Importance, Kind, Placement, Policy, Quadrant
+from prioritizer.services.service import ItemDraft, Service
+from prioritizer.storage import fastlist, listtext
+from prioritizer.storage.engine import SCHEMA_VERSION, resolve_location, sqlite_path
+from prioritizer.storage.schema import Item
+from tests.conftest import NOW
 
 NOW_ARG = NOW.isoformat()
 LISTS = (["list"], ["list", "--json"], ["list", "--all"], ["list", "--all", "--json"], ["list", "--quadrant", "do"],
@@ -105,7 +105,7 @@ def test_views_match_the_rules_at_any_clock(demo_db: Path, hours: int) -> None:
         views = service.list_items(include_closed=True, refresh=False)
         with service.read_unit() as session:
             items = {i.id: i for i in session.query(Item)}
-            from prioritizer.services import _facts
+            from prioritizer.services.service import _facts
 
             facts = {i: _facts(item) for i, item in items.items()}
         policy = service.policy()
@@ -178,7 +178,7 @@ def test_read_view_behaves_like_an_item_view(demo_db: Path) -> None:
     """Views read from rows make their order sentence on first read; nothing else tells them apart."""
     import dataclasses
 
-    from prioritizer.domain import ItemView
+    from prioritizer.domain.values import ItemView
 
     service = Service.open(str(demo_db), now=NOW)
     try:
@@ -304,13 +304,13 @@ def test_stored_policy_is_read_alike(demo_db: Path) -> None:
 
 
 def test_list_command_modules_do_not_import_sqlalchemy() -> None:
-    code = "import sys, prioritizer.cli.items, prioritizer.fastlist; print('sqlalchemy' in sys.modules)"
+    code = "import sys, prioritizer.cli.items, prioritizer.storage.fastlist; print('sqlalchemy' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 
 
 def test_fast_list_leaves_the_files_as_it_found_them(demo_db: Path) -> None:
-    from prioritizer.backup import file_state, list_backups
+    from prioritizer.safety.backup import file_state, list_backups
 
     before = file_state(str(demo_db))
     assert main(["--db", str(demo_db), "--now", NOW_ARG, "list"]) == 0

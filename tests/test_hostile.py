@@ -23,13 +23,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, multiple, rule
 
-from prioritizer import backup as bk
 from prioritizer.cli import build_parser, main
-from prioritizer.domain import Importance, InputError, Kind, Quadrant, Status
-from prioritizer.quickadd import parse_quick_add
-from prioritizer.services import ItemDraft, Service
-
-from .conftest import NOW
+from prioritizer.domain.values import Importance, InputError, Kind, Quadrant, Status
+from prioritizer.safety import backup as bk
+from prioritizer.services.service import ItemDraft, Service
+from prioritizer.text.quickadd import parse_quick_add
+from tests.conftest import NOW
 
 SCALE = int(os.environ.get("PRIORITIZER_HYPOTHESIS_SCALE", "1"))
 COMMON = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -446,7 +445,7 @@ test_service_matches_an_in_memory_model = ServiceMachine.TestCase
 
 # ------------------------------------------------------------------ permissions
 def test_every_file_stays_owner_only(db_path: Path) -> None:
-    from prioritizer.lock import InstanceLock
+    from prioritizer.safety.lock import InstanceLock
 
     old = os.umask(0o022)  # a permissive umask: the code must not rely on the CLI's 077
     try:

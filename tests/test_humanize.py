@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from prioritizer.clock import UTC
-from prioritizer.humanize import countdown
-from prioritizer.rules import describe_span
+from prioritizer.domain.clock import UTC
+from prioritizer.domain.rules import describe_span
+from prioritizer.text.humanize import countdown
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 

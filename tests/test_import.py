@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from prioritizer.cli import main
-from prioritizer.domain import InputError, Kind, Quadrant
-from prioritizer.importers import import_csv, import_file, import_ics
-from prioritizer.models import Item, TriageLog
-from prioritizer.services import Service
+from prioritizer.domain.values import InputError, Kind, Quadrant
+from prioritizer.io.importers import import_csv, import_file, import_ics
+from prioritizer.services.service import Service
+from prioritizer.storage.schema import Item, TriageLog
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

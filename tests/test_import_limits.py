@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from prioritizer.domain import DatabaseBusyError, Importance, InputError, Kind
-from prioritizer.importers import MAX_FILE_BYTES, import_csv, read_import_file
-from prioritizer.models import Item, TriageLog
-from prioritizer.services import ImportRecord, ItemDraft, Service
+from prioritizer.domain.values import DatabaseBusyError, Importance, InputError, Kind
+from prioritizer.io.importers import MAX_FILE_BYTES, import_csv, read_import_file
+from prioritizer.services.service import ImportRecord, ItemDraft, Service
+from prioritizer.storage.schema import Item, TriageLog
 from tests.conftest import NOW
 
 NOW_OPTION = NOW.isoformat()

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 
 from prioritizer.cli import main
-from prioritizer.domain import EARLIEST, LATEST, InputError, Kind, OutOfRangeError, check_instant, clamp_micros
-from prioritizer.importers import import_file
-from prioritizer.models import EPOCH, from_micros, to_micros
-from prioritizer.services import ItemDraft, Service
-from prioritizer.timekeeping import edit_entry
-from prioritizer.when import parse_when
+from prioritizer.domain.values import EARLIEST, LATEST, InputError, Kind, OutOfRangeError, check_instant, clamp_micros
+from prioritizer.io.importers import import_file
+from prioritizer.services.service import ItemDraft, Service
+from prioritizer.services.timekeeping import edit_entry
+from prioritizer.storage.schema import EPOCH, from_micros, to_micros
+from prioritizer.text.when import parse_when
 from tests.conftest import NOW
 
 NOW_OPTION = NOW.isoformat()

@@ -13,13 +13,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, text
 
-from prioritizer import backup as bk
 from prioritizer.cli import main
-from prioritizer.db import StorageError
-from prioritizer.integrity import DatabaseDamagedError, Problem, check_database
-from prioritizer.services import ItemDraft, Service
-
-from .conftest import NOW
+from prioritizer.safety import backup as bk
+from prioritizer.safety.health import DatabaseDamagedError, Problem, check_database
+from prioritizer.services.service import ItemDraft, Service
+from prioritizer.storage.engine import StorageError
+from tests.conftest import NOW
 
 
 def _digest(path: Path) -> str:
@@ -132,7 +131,7 @@ def test_a_damaged_newest_backup_is_skipped_for_an_older_good_one(db_path: Path)
 
 def test_a_killed_first_start_never_leaves_a_zero_byte_database(db_path: Path) -> None:
     """The file is created whole (valid header) and linked into place: no 0-byte window."""
-    from prioritizer.db import make_engine
+    from prioritizer.storage.engine import make_engine
 
     make_engine(str(db_path)).dispose()
     assert db_path.stat().st_size > 0 and check_database(db_path).ok
@@ -204,7 +203,7 @@ def test_disk_full_on_the_command_line_is_one_plain_line(
 
 # ------------------------------------------------------------ the window's dialog
 def test_recovery_dialog_offers_the_newest_good_backup(qtbot: object, db_path: Path) -> None:
-    from prioritizer.ui.recovery import Choice, build_dialog
+    from prioritizer.ui.dialogs.recovery import Choice, build_dialog
 
     backup = _make_database_with_backup(db_path, items=2)
     _truncate(db_path)
@@ -218,7 +217,7 @@ def test_recovery_dialog_offers_the_newest_good_backup(qtbot: object, db_path: P
 
 
 def test_window_restores_only_when_asked(qtbot: object, db_path: Path) -> None:
-    from prioritizer.ui.recovery import Choice, open_or_recover
+    from prioritizer.ui.dialogs.recovery import Choice, open_or_recover
 
     _make_database_with_backup(db_path, items=2)
     _garbage_in_a_page(db_path)
@@ -234,7 +233,7 @@ def test_window_restores_only_when_asked(qtbot: object, db_path: Path) -> None:
 
 
 def test_window_without_backup_can_start_empty_keeping_the_file(qtbot: object, db_path: Path) -> None:
-    from prioritizer.ui.recovery import Choice, build_dialog, open_or_recover
+    from prioritizer.ui.dialogs.recovery import Choice, build_dialog, open_or_recover
 
     _not_a_database(db_path)
     original = _digest(db_path)
@@ -250,8 +249,8 @@ def test_window_without_backup_can_start_empty_keeping_the_file(qtbot: object, d
 
 
 def test_window_start_on_a_damaged_database_offers_the_restore(qtbot: object, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from prioritizer.ui import recovery
     from prioritizer.ui.app import application, run_app
+    from prioritizer.ui.dialogs import recovery
     from PySide6.QtWidgets import QApplication
 
     _make_database_with_backup(db_path, items=2)
@@ -283,7 +282,7 @@ def test_window_start_on_a_damaged_database_offers_the_restore(qtbot: object, db
 def test_a_storage_error_in_the_window_is_a_dialog_not_a_traceback(qtbot: object, monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
-    from prioritizer.ui import recovery, storage_errors
+    from prioritizer.ui.dialogs import recovery, storage_errors
 
     shown: list[str] = []
     passed_on: list[BaseException] = []

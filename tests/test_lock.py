@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from prioritizer.cli import main
-from prioritizer.lock import AlreadyRunningError, InstanceLock, is_locked, lock_path_for, pid_alive
+from prioritizer.safety.lock import AlreadyRunningError, InstanceLock, is_locked, lock_path_for, pid_alive
 
 HOLD = textwrap.dedent(
     """
     import sys, time
-    from prioritizer.lock import InstanceLock
+    from prioritizer.safety.lock import InstanceLock
     lock = InstanceLock(sys.argv[1])
     ok = lock.try_acquire()
     print("won" if ok else "lost", flush=True)

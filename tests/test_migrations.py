@@ -17,12 +17,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, text
 
-from prioritizer import backup as bk
-from prioritizer import db
 from prioritizer.cli import main
-from prioritizer.services import Service
-
-from .conftest import NOW
+from prioritizer.safety import backup as bk
+from prioritizer.services.service import Service
+from prioritizer.storage import engine as db
+from tests.conftest import NOW
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TABLES = ("items", "time_entries", "triage_log", "settings", "incidents")
@@ -93,7 +92,7 @@ def test_fixture_migrates_forward_with_all_rows(version: int, db_path: Path) -> 
 
 def test_v1_gains_the_open_rank_index(db_path: Path) -> None:
     """Migration 2: the open list's order becomes an index; the ordered read walks it without a sort."""
-    from prioritizer.ordering import ORDER_BY
+    from prioritizer.storage.ordering import ORDER_BY
 
     _fixture_copy(1, db_path)
     Service.open(str(db_path), now=NOW).close()
@@ -110,7 +109,7 @@ def test_v1_gains_the_open_rank_index(db_path: Path) -> None:
 
 def test_v2_gains_a_row_version_that_edits_check(db_path: Path) -> None:
     """Migration 3: every item starts at version 1; an edit made on that version passes, one on an older copy is refused."""
-    from prioritizer.domain import StaleItemError
+    from prioritizer.domain.values import StaleItemError
 
     _fixture_copy(2, db_path)
     svc = Service.open(str(db_path), now=NOW)

@@ -7,12 +7,11 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
-from prioritizer import rules
-from prioritizer.domain import Importance, Kind, Quadrant
-from prioritizer.ordering import ORDER_BY, ORDERED_IDS_SQL
-from prioritizer.services import ItemDraft, Service
-
-from .conftest import NOW
+from prioritizer.domain import rules
+from prioritizer.domain.values import Importance, Kind, Quadrant
+from prioritizer.services.service import ItemDraft, Service
+from prioritizer.storage.ordering import ORDER_BY, ORDERED_IDS_SQL
+from tests.conftest import NOW
 
 
 def _fill(service: Service, count: int, seed: int) -> None:

@@ -1,4 +1,4 @@
-"""Tests for prioritizer.quickadd: the one-line quick add."""
+"""Tests for prioritizer.text.quickadd: the one-line quick add."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from prioritizer.clock import UTC
-from prioritizer.domain import Importance, InputError, Kind
-from prioritizer.quickadd import QuickAdd, parse_quick_add
+from prioritizer.domain.clock import UTC
+from prioritizer.domain.values import Importance, InputError, Kind
+from prioritizer.text.quickadd import QuickAdd, parse_quick_add
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # Friday 20 November 2026, 09:00 in Berlin (CET, UTC+1).

@@ -18,9 +18,9 @@ import pytest
 from sqlalchemy.exc import DatabaseError
 
 from prioritizer.cli import main
-from prioritizer.drafts import ItemDraft
-from prioritizer.integrity import Problem, check_database
-from prioritizer.services import Service
+from prioritizer.domain.drafts import ItemDraft
+from prioritizer.safety.health import Problem, check_database
+from prioritizer.services.service import Service
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

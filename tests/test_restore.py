@@ -21,12 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from prioritizer import backup as bk
 from prioritizer.cli import main
-from prioritizer.integrity import check_database
-from prioritizer.services import ItemDraft, Service
-
-from .conftest import NOW
+from prioritizer.safety import backup as bk
+from prioritizer.safety.health import check_database
+from prioritizer.services.service import ItemDraft, Service
+from tests.conftest import NOW
 
 CHILD = Path(__file__).with_name("restore_child.py")
 REPO = Path(__file__).resolve().parent.parent

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from prioritizer.domain import Importance, IncidentSummary, Kind, Quadrant
-from prioritizer.review import REPEAT_ESCALATIONS, build_review, review_text, review_to_json
-from prioritizer.services import ItemDraft, Service
+from prioritizer.domain.values import Importance, IncidentSummary, Kind, Quadrant
+from prioritizer.reports.review import REPEAT_ESCALATIONS, build_review, review_text, review_to_json
+from prioritizer.services.service import ItemDraft, Service
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -162,7 +162,7 @@ def test_an_empty_week(service: Service) -> None:
 
 
 def test_a_range_review_matches_the_weekly_one_and_caps_long_lists(service: Service, week: dict[str, int]) -> None:
-    from prioritizer.review import build_review_range, build_year_review, section_title
+    from prioritizer.reports.review import build_review_range, build_year_review, section_title
 
     weekly = build_review(service, date(2026, 11, 18))
     ranged = build_review_range(service, date(2026, 11, 16), date(2026, 11, 22))
@@ -192,8 +192,8 @@ def test_the_reviews_time_figures_are_the_balances_on_awkward_entries(service: S
     Awkward on purpose: an entry over midnight into the week and one out of it, a meeting
     skipped after it counted, a running timer, a day of the autumn clock change in range.
     """
-    from prioritizer.balance import balance, minutes_by_item, weekly_trend
-    from prioritizer.review import build_review_range
+    from prioritizer.reports.balance import balance, minutes_by_item, weekly_trend
+    from prioritizer.reports.review import build_review_range
 
     at(service, local(20, 9))
     service.log_time(week["f"], local(15, 23), local(16, 1, 30))  # 60 min before the week, 90 inside

@@ -6,10 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from prioritizer.domain import Importance, ItemFacts, Kind, Policy, Quadrant
-from prioritizer.rules import place, rank, sentence
-
-from .conftest import NOW
+from prioritizer.domain.rules import place, rank, sentence
+from prioritizer.domain.values import Importance, ItemFacts, Kind, Policy, Quadrant
+from tests.conftest import NOW
 
 H = timedelta(hours=1)
 POLICY = Policy()

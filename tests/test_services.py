@@ -7,10 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from prioritizer.domain import Actor, EntrySource, Importance, InputError, Kind, Quadrant, Status
-from prioritizer.services import ItemDraft, Service
-
-from .conftest import NOW
+from prioritizer.domain.values import Actor, EntrySource, Importance, InputError, Kind, Quadrant, Status
+from prioritizer.services.service import ItemDraft, Service
+from tests.conftest import NOW
 
 H = timedelta(hours=1)
 

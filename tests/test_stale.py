@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from prioritizer.domain import Importance, InputError, Quadrant, StaleItemError, Status
-from prioritizer.services import ItemDraft, Service
-
-from .conftest import NOW
+from prioritizer.domain.values import Importance, InputError, Quadrant, StaleItemError, Status
+from prioritizer.services.service import ItemDraft, Service
+from tests.conftest import NOW
 
 
 @pytest.fixture

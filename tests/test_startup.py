@@ -19,12 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from prioritizer import backup as bk
 from prioritizer.cli import COMMAND_MODULES, COMMANDS, _command_name, build_parser, main, parser_for
-from prioritizer.integrity import DatabaseDamagedError, check_database, check_header
-from prioritizer.services import ItemDraft, Service
-
-from .conftest import NOW
+from prioritizer.safety import backup as bk
+from prioritizer.safety.health import DatabaseDamagedError, check_database, check_header
+from prioritizer.services.service import ItemDraft, Service
+from tests.conftest import NOW
 
 
 def _commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
@@ -176,7 +175,7 @@ def test_a_damaged_page_met_while_opening_is_reported_as_damage(db_path: Path) -
 
 
 def test_the_check_after_the_first_paint_finds_damage(qtbot: object, db_path: Path) -> None:
-    from prioritizer.ui.recovery import DataSafety
+    from prioritizer.ui.dialogs.recovery import DataSafety
     from PySide6.QtWidgets import QMainWindow
 
     backup = _database_with_backup(db_path)
@@ -195,8 +194,8 @@ def test_the_check_after_the_first_paint_finds_damage(qtbot: object, db_path: Pa
 def test_the_window_offers_the_restore_when_the_check_after_paint_finds_damage(
     qtbot: object, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from prioritizer.ui import recovery
     from prioritizer.ui.app import application, run_app
+    from prioritizer.ui.dialogs import recovery
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 

@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from prioritizer.db import DB_FILENAME, SCHEMA_VERSION, make_engine, migrate, resolve_location, schema_version
-from prioritizer.models import from_micros, to_micros
-from prioritizer.services import ItemDraft, Service
-
-from .conftest import NOW
+from prioritizer.services.service import ItemDraft, Service
+from prioritizer.storage.engine import DB_FILENAME, SCHEMA_VERSION, make_engine, migrate, resolve_location, schema_version
+from prioritizer.storage.schema import from_micros, to_micros
+from tests.conftest import NOW
 
 
 def test_aware_datetimes_round_trip_in_utc(service: Service) -> None:

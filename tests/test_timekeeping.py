@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from prioritizer.balance import balance
-from prioritizer.clock import local_midnight
-from prioritizer.domain import Importance, InputError, Quadrant
-from prioritizer.services import ItemDraft, Service
-from prioritizer.timekeeping import (
+from prioritizer.domain.clock import local_midnight
+from prioritizer.domain.values import Importance, InputError, Quadrant
+from prioritizer.reports.balance import balance
+from prioritizer.services.service import ItemDraft, Service
+from prioritizer.services.timekeeping import (
     delete_entry,
     edit_entry,
     entry_overlaps,
@@ -95,7 +95,7 @@ def test_timer_survives_a_killed_process(db_path: Path) -> None:
         f"""
         import time
         from datetime import datetime
-        from prioritizer.services import Service
+        from prioritizer.services.service import Service
         s = Service.open({str(db_path)!r}, now=datetime.fromisoformat("2026-11-20T08:00:00.654321+00:00"))
         s.start_timer({item})
         print("started", flush=True)

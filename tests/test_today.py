@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from prioritizer.domain import Importance, Kind, Quadrant
-from prioritizer.services import ItemDraft, Service
-from prioritizer.today import DEFAULT_ESTIMATE_MINUTES, plan_day
+from prioritizer.domain.values import Importance, Kind, Quadrant
+from prioritizer.reports.today import DEFAULT_ESTIMATE_MINUTES, plan_day
+from prioritizer.services.service import ItemDraft, Service
 
 BERLIN = ZoneInfo("Europe/Berlin")
 FRIDAY = date(2026, 11, 20)  # the fixture's NOW is Fri 09:00 Berlin

@@ -6,18 +6,18 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from prioritizer.ui.balance_status import BalanceStatus
-from prioritizer.ui.balance_view import BalanceView, verdict
 from prioritizer.ui.bus import Bus
-from prioritizer.ui.forgotten_timer import KEEP, TRIM, ForgottenTimerDialog
-from prioritizer.ui.time_entries import TimeEntriesWidget
+from prioritizer.ui.dialogs.forgotten_timer import KEEP, TRIM, ForgottenTimerDialog
+from prioritizer.ui.panels.balance_status import BalanceStatus
+from prioritizer.ui.panels.time_entries import TimeEntriesWidget
+from prioritizer.ui.tabs.balance_view import BalanceView, verdict
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
-from prioritizer.clock import local_midnight
-from prioritizer.domain import Importance, Kind
-from prioritizer.services import ItemDraft, Service
+from prioritizer.domain.clock import local_midnight
+from prioritizer.domain.values import Importance, Kind
+from prioritizer.services.service import ItemDraft, Service
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)  # as in conftest: Friday 09:00 in Berlin
 TODAY = date(2026, 11, 20)
@@ -122,7 +122,7 @@ def test_balance_view_grab_smoke(view: BalanceView, tmp_path: Path) -> None:
 
 
 def test_verdict_words() -> None:
-    from prioritizer.balance import Balance
+    from prioritizer.reports.balance import Balance
 
     short = Balance(TODAY, TODAY, 120, 30, 0, 0.2, 0.3, [], {"do": 120, "schedule": 30, "delegate": 0, "eliminate": 0}, {})
     text, good = verdict(short)
@@ -138,7 +138,7 @@ def test_status_label(qtbot: QtBot, bus: Bus, filled: dict[str, int]) -> None:
 
 
 def test_forgotten_timer_dialog_trims(qtbot: QtBot, bus: Bus, service: Service) -> None:
-    from prioritizer.timekeeping import forgotten_timer
+    from prioritizer.services.timekeeping import forgotten_timer
 
     item = service.add(ItemDraft("Vendor contract"), created_at=NOW - H).value
     service.start_timer(item)
@@ -159,7 +159,7 @@ def test_forgotten_timer_dialog_trims(qtbot: QtBot, bus: Bus, service: Service) 
 
 
 def test_forgotten_timer_dialog_keeps(qtbot: QtBot, bus: Bus, service: Service) -> None:
-    from prioritizer.timekeeping import forgotten_timer
+    from prioritizer.services.timekeeping import forgotten_timer
 
     item = service.add(ItemDraft("Roadmap"), created_at=NOW - H).value
     service.start_timer(item)
@@ -199,10 +199,10 @@ def test_time_entries_widget_marks_and_resolves_overlaps(qtbot: QtBot, bus: Bus,
 
 
 def test_suggested_end_is_the_end_of_the_working_day() -> None:
-    from prioritizer.ui.forgotten_timer import suggested_end
+    from prioritizer.ui.dialogs.forgotten_timer import suggested_end
 
-    from prioritizer.clock import local_tz
-    from prioritizer.domain import EntrySource, Quadrant, TimeEntryView
+    from prioritizer.domain.clock import local_tz
+    from prioritizer.domain.values import EntrySource, Quadrant, TimeEntryView
 
     entry = TimeEntryView(1, 1, NOW, None, Quadrant.DO, EntrySource.TIMER)
     next_morning = local(TODAY + timedelta(days=1), 8)
@@ -210,7 +210,7 @@ def test_suggested_end_is_the_end_of_the_working_day() -> None:
 
 
 def test_watcher_asks_at_the_next_interaction(qtbot: QtBot, bus: Bus, service: Service) -> None:
-    from prioritizer.ui.forgotten_timer import ForgottenTimerWatcher
+    from prioritizer.ui.dialogs.forgotten_timer import ForgottenTimerWatcher
     from PySide6.QtWidgets import QWidget
 
     window = QWidget()

@@ -22,16 +22,16 @@ from pathlib import Path
 import pytest
 from prioritizer.ui import crash
 from prioritizer.ui.actions import ActionId
-from prioritizer.ui.crash_dialog import CrashDialog
+from prioritizer.ui.dialogs.crash_dialog import CrashDialog
 from prioritizer.ui.main_window import MainWindow
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
-from prioritizer import logs
 from prioritizer.cli import main as cli_main
-from prioritizer.domain import DatabaseBusyError, Kind, Status, StorageError
-from prioritizer.integrity import DatabaseDamagedError
-from prioritizer.services import ItemDraft, Service
+from prioritizer.domain.values import DatabaseBusyError, Kind, Status, StorageError
+from prioritizer.safety import logs
+from prioritizer.safety.health import DatabaseDamagedError
+from prioritizer.services.service import ItemDraft, Service
 from tests.conftest import NOW
 from tests.ui_helpers import add
 
@@ -97,7 +97,7 @@ def test_an_error_in_a_slot_shows_what_failed_and_the_log_and_the_window_stays_u
 def test_storage_errors_get_their_plain_message_never_the_crash_dialog(
     qtbot, window: MainWindow, hook: crash.ErrorHook, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    from prioritizer.ui import storage_errors
+    from prioritizer.ui.dialogs import storage_errors
 
     told: list[str] = []
     monkeypatch.setattr(storage_errors, "_tell", lambda parent, title, text: told.append(text))
@@ -181,8 +181,8 @@ def _garbage_over_index(db_path: Path, index: str) -> str:
 
 
 def test_garbage_over_an_index_page_brings_up_the_recovery_dialog(qtbot, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    from prioritizer.ui import recovery
     from prioritizer.ui.app import application, run_app
+    from prioritizer.ui.dialogs import recovery
 
     svc = Service.open(str(db_path), now=NOW)
     for n in range(30):
@@ -285,7 +285,7 @@ def lock_holder(db_path: Path, service: Service) -> Iterator[subprocess.Popen[st
     """Another process holding the database's write lock until it reads a line."""
     from prioritizer.ui.app import WINDOW_BUSY_TIMEOUT_MS
 
-    from prioritizer.db import use_busy_timeout
+    from prioritizer.storage.engine import use_busy_timeout
 
     use_busy_timeout(service.engine, WINDOW_BUSY_TIMEOUT_MS)  # what run_app sets once the Service is open
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -305,7 +305,7 @@ def release(holder: subprocess.Popen[str]) -> None:
 def test_an_action_that_meets_another_programs_write_waits_without_freezing_then_lands(
     qtbot, window: MainWindow, items: dict[str, int], service: Service, hook: crash.ErrorHook, lock_holder: subprocess.Popen[str]
 ) -> None:  # type: ignore[no-untyped-def]
-    from prioritizer.ui.storage_errors import WAITING_MESSAGE
+    from prioritizer.ui.dialogs.storage_errors import WAITING_MESSAGE
 
     lines: list[str] = []
     released_by_a_timer: list[bool] = []
@@ -340,7 +340,7 @@ def test_an_action_still_locked_out_is_refused_in_one_line_and_nothing_is_lost(
     capfd: pytest.CaptureFixture[str],
 ) -> None:  # type: ignore[no-untyped-def]
     from prioritizer.ui import bus
-    from prioritizer.ui.storage_errors import BUSY_MESSAGE
+    from prioritizer.ui.dialogs.storage_errors import BUSY_MESSAGE
 
     monkeypatch.setattr(bus, "WAIT_S", 0.5)
     window.matrix.select_ids([items["plan"]])
@@ -361,7 +361,7 @@ def test_an_action_still_locked_out_is_refused_in_one_line_and_nothing_is_lost(
 def test_the_command_line_keeps_one_line_and_logs_the_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from prioritizer.services import Service
+    from prioritizer.services.service import Service
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("something unexpected")  # not bad input: exit 1
@@ -392,7 +392,7 @@ def test_an_error_in_another_thread_is_shown_from_the_gui_thread(qtbot, window: 
 def test_ending_an_incident_during_another_programs_write_waits_and_keeps_it(
     qtbot, window: MainWindow, service: Service, hook: crash.ErrorHook, lock_holder: subprocess.Popen[str]
 ) -> None:  # type: ignore[no-untyped-def]
-    from prioritizer.ui.storage_errors import WAITING_MESSAGE
+    from prioritizer.ui.dialogs.storage_errors import WAITING_MESSAGE
 
     window.toggle_incident(True)  # reads only: the lock does not stand in its way
 
@@ -416,7 +416,7 @@ def test_escape_gives_up_waiting_for_the_lock(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # type: ignore[no-untyped-def]
     from prioritizer.ui import bus
-    from prioritizer.ui.storage_errors import WAITING_MESSAGE
+    from prioritizer.ui.dialogs.storage_errors import WAITING_MESSAGE
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 

@@ -17,14 +17,14 @@ from typing import Any
 
 import pytest
 from prioritizer.ui import commands
-from prioritizer.ui.item_dialog import ItemDialog
+from prioritizer.ui.dialogs.item_dialog import ItemDialog
 from prioritizer.ui.main_window import MainWindow
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from prioritizer.domain import Importance
-from prioritizer.services import ItemDraft, Service
+from prioritizer.domain.values import Importance
+from prioritizer.services.service import ItemDraft, Service
 from tests.conftest import NOW
 from tests.ui_helpers import add, quadrant_of
 
@@ -202,8 +202,8 @@ def test_space_never_stops_a_timer_that_moved_to_another_item_elsewhere(
 
 
 def test_a_window_painted_from_the_snapshot_follows_once_its_service_opens(qtbot: Any, db_path: Path) -> None:
-    from prioritizer.clock import local_tz
-    from prioritizer.deferred import DeferredService, open_snapshot
+    from prioritizer.domain.clock import local_tz
+    from prioritizer.storage.deferred import DeferredService, open_snapshot
 
     first = Service.open(str(db_path), now=NOW)
     item = add(first, "Refund backlog")
@@ -253,9 +253,9 @@ def test_a_poll_that_meets_damage_stops_polling_and_is_reported_once(window: Mai
 def test_the_forgotten_timer_question_never_cuts_a_run_started_elsewhere(
     window: MainWindow, items: dict[str, int], service: Service, db_path: Path
 ) -> None:
-    from prioritizer.ui.forgotten_timer import ForgottenTimerDialog
+    from prioritizer.ui.dialogs.forgotten_timer import ForgottenTimerDialog
 
-    from prioritizer.timekeeping import forgotten_timer
+    from prioritizer.services.timekeeping import forgotten_timer
 
     service.start_timer(items["refund"])  # 09:00, then forgotten
     service.clock = lambda: NOW + timedelta(hours=6)
@@ -275,7 +275,7 @@ def test_the_forgotten_timer_question_never_cuts_a_run_started_elsewhere(
 def test_an_undo_that_fails_otherwise_is_not_counted_as_done(
     qtbot: Any, window: MainWindow, items: dict[str, int], service: Service, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from prioritizer.domain import Quadrant, StorageError
+    from prioritizer.domain.values import Quadrant, StorageError
 
     item = items["refund"]
     before = window.store.get(item).quadrant  # type: ignore[union-attr]

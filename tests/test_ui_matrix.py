@@ -7,14 +7,14 @@ from datetime import timedelta
 import pytest
 from prioritizer.ui.actions import ActionId
 from prioritizer.ui.main_window import MainWindow
-from prioritizer.ui.quadrant_model import MIME_TYPE, IdRole, ItemRole, decode_ids, encode_ids
+from prioritizer.ui.matrix.quadrant_model import MIME_TYPE, IdRole, ItemRole, decode_ids, encode_ids
 from PySide6.QtCore import QEvent, QItemSelectionModel, QMimeData, QModelIndex, QObject, QPointF, Qt
 from PySide6.QtGui import QColor, QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from prioritizer.domain import Importance, Kind, Quadrant, Status
-from prioritizer.services import ItemDraft, Service
+from prioritizer.domain.values import Importance, Kind, Quadrant, Status
+from prioritizer.services.service import ItemDraft, Service
 from tests.conftest import NOW
 from tests.ui_helpers import add, quadrant_of
 
@@ -408,7 +408,7 @@ def _top_card(window: MainWindow, quadrant: Quadrant) -> int:
 
 
 def test_long_quadrants_show_their_cards_at_the_first_paint_and_right_after_a_drop(qtbot, service: Service) -> None:  # type: ignore[no-untyped-def]
-    from prioritizer.services import ImportRecord
+    from prioritizer.services.service import ImportRecord
 
     plans = [ItemDraft(title=f"Plan {n}", importance=Importance.HIGH, due=NOW + timedelta(days=5 + n % 20)) for n in range(300)]
     records = [ImportRecord(draft, label=f"r{n}") for n, draft in enumerate(plans)]

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from prioritizer.ui.bus import Bus
-from prioritizer.ui.forgotten_timer import ForgottenTimerDialog
+from prioritizer.ui.dialogs.forgotten_timer import ForgottenTimerDialog
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from prioritizer.domain import InputError
-from prioritizer.services import ItemDraft, Service
+from prioritizer.domain.values import InputError
+from prioritizer.services.service import ItemDraft, Service
 from tests.conftest import NOW
 
 HTML_TITLE = "<b>bold</b><img src=x>"
@@ -30,7 +30,7 @@ def bus(qtbot: QtBot, service: Service) -> Bus:
 
 
 def test_the_timer_still_running_question_shows_the_title_as_typed(qtbot: QtBot, bus: Bus, service: Service) -> None:
-    from prioritizer.timekeeping import forgotten_timer
+    from prioritizer.services.timekeeping import forgotten_timer
 
     item = service.add(ItemDraft(HTML_TITLE), created_at=NOW - H).value
     service.start_timer(item)
@@ -45,7 +45,7 @@ def test_the_timer_still_running_question_shows_the_title_as_typed(qtbot: QtBot,
 
 
 def test_a_failed_review_export_names_the_file_as_typed(qtbot: QtBot, tmp_path: Path) -> None:
-    from prioritizer.ui.review_view import export_failed
+    from prioritizer.ui.tabs.review_view import export_failed
 
     parent = QWidget()
     qtbot.addWidget(parent)

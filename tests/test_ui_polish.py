@@ -17,9 +17,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QToolButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from prioritizer.colours import QUADRANT_COLOURS as EXPORT_COLOURS
-from prioritizer.domain import Importance, Kind, Quadrant
-from prioritizer.services import ItemDraft, Service
+from prioritizer.domain.values import Importance, Kind, Quadrant
+from prioritizer.reports.colours import QUADRANT_COLOURS as EXPORT_COLOURS
+from prioritizer.services.service import ItemDraft, Service
 from tests.conftest import NOW
 
 pytestmark = pytest.mark.usefixtures("qapp")

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from pytestqt.qtbot import QtBot
 
-from prioritizer.domain import Importance, Kind
-from prioritizer.review import build_review
-from prioritizer.services import ItemDraft, Service
+from prioritizer.domain.values import Importance, Kind
+from prioritizer.reports.review import build_review
+from prioritizer.services.service import ItemDraft, Service
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -37,7 +37,7 @@ def busy(service: Service) -> Service:
 
 
 def test_today_view_warns_when_overcommitted(qtbot: QtBot, busy: Service, tmp_path: Path) -> None:
-    from prioritizer.ui.today_view import TodayView
+    from prioritizer.ui.tabs.today_view import TodayView
 
     view = TodayView(busy)
     qtbot.addWidget(view)
@@ -57,7 +57,7 @@ def test_today_view_warns_when_overcommitted(qtbot: QtBot, busy: Service, tmp_pa
 
 
 def test_review_view_shows_figures_charts_and_tables(qtbot: QtBot, busy: Service, tmp_path: Path) -> None:
-    from prioritizer.ui.review_view import ReviewView
+    from prioritizer.ui.tabs.review_view import ReviewView
 
     view = ReviewView(busy)
     qtbot.addWidget(view)
@@ -78,7 +78,7 @@ def test_review_view_shows_figures_charts_and_tables(qtbot: QtBot, busy: Service
 
 
 def test_review_pdf_is_a_pdf_with_pages(busy: Service, qapp: object) -> None:
-    from prioritizer.ui.review_pdf import review_pdf_bytes
+    from prioritizer.ui.tabs.review_pdf import review_pdf_bytes
 
     data = review_pdf_bytes(build_review(busy, date(2026, 11, 20)))
     assert data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]
@@ -94,7 +94,7 @@ def test_cli_review_pdf(busy: Service, tmp_path: Path, qapp: object) -> None:
 
 
 def test_tooltips_show_hostile_titles_as_typed(qtbot: QtBot, busy: Service) -> None:
-    from prioritizer.ui.today_view import TodayView
+    from prioritizer.ui.tabs.today_view import TodayView
     from prioritizer.ui.tooltips import plain_tooltip
     from PySide6.QtGui import QTextDocument
 

@@ -8,21 +8,21 @@ from pathlib import Path
 
 import pytest
 from prioritizer.ui.actions import ACTIONS, MENUS, ActionId
-from prioritizer.ui.filter_bar import ItemFilter
-from prioritizer.ui.item_dialog import ItemDialog, field_of
+from prioritizer.ui.dialogs.item_dialog import ItemDialog, field_of
 from prioritizer.ui.main_window import MainWindow
-from prioritizer.ui.quick_add import read_line
+from prioritizer.ui.panels.filter_bar import ItemFilter
+from prioritizer.ui.panels.quick_add import read_line
+from prioritizer.ui.panels.time_entries import EntryDialog
 from prioritizer.ui.settings import WindowSettings, config_path
-from prioritizer.ui.time_entries import EntryDialog
-from prioritizer.ui.views import register_view
+from prioritizer.ui.tabs.views import register_view
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QMessageBox
 
 from prioritizer.cli import main as cli_main
-from prioritizer.domain import Importance, Kind, Quadrant, Status
-from prioritizer.services import ItemDraft, Service
+from prioritizer.domain.values import Importance, Kind, Quadrant, Status
+from prioritizer.services.service import ItemDraft, Service
 from tests.conftest import NOW
 from tests.ui_helpers import add, quadrant_of
 
@@ -401,7 +401,7 @@ def test_incident_mode_banner_escalations_room_and_summary(window: MainWindow, i
 
 # ------------------------------------------------------------ views, settings
 def test_add_view_and_registry(qtbot, service: Service) -> None:  # type: ignore[no-untyped-def]
-    from prioritizer.ui import views
+    from prioritizer.ui.tabs import views
     from PySide6.QtWidgets import QLabel
 
     register_view("probe", "Probe", lambda win: QLabel("probe view"))

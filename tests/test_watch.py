@@ -16,11 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from prioritizer.domain import Importance, Policy, Quadrant
-from prioritizer.services import ItemDraft, Service
-from prioritizer.watch import SQLiteWatcher, watcher_for
-
-from .conftest import NOW
+from prioritizer.domain.values import Importance, Policy, Quadrant
+from prioritizer.services.service import ItemDraft, Service
+from prioritizer.storage.watch import SQLiteWatcher, watcher_for
+from tests.conftest import NOW
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Tests for prioritizer.when: dates, times and durations typed by the user."""
+"""Tests for prioritizer.text.when: dates, times and durations typed by the user."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from prioritizer.clock import UTC
-from prioritizer.domain import InputError
-from prioritizer.when import match_when_prefix, parse_duration, parse_when
+from prioritizer.domain.clock import UTC
+from prioritizer.domain.values import InputError
+from prioritizer.text.when import match_when_prefix, parse_duration, parse_when
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # Friday 20 November 2026, 09:00 in Berlin (CET, UTC+1).

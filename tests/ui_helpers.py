@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from prioritizer.domain import Quadrant
-from prioritizer.services import ItemDraft, Service
+from prioritizer.domain.values import Quadrant
+from prioritizer.services.service import ItemDraft, Service
 
 if TYPE_CHECKING:
     from prioritizer.ui.main_window import MainWindow

@@ -1,5 +1,5 @@
 """The Qt window of Prioritizer (installed as ``prioritizer.ui``).
 
 Everything here is presentation: the data and the rules live in the Qt-free core
-(``prioritizer.services``), which this package calls and never bypasses.
+(``prioritizer.services.service``), which this package calls and never bypasses.
 """

@@ -13,10 +13,9 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from prioritizer.ui.icons import icon
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-
-from .icons import icon
 
 Key = QKeySequence.StandardKey
 

@@ -23,24 +23,23 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from prioritizer.ui import startup
+from prioritizer.ui.icons import icon
+from prioritizer.ui.startup import plain_imports
+from prioritizer.ui.theme import apply_theme, follow_system
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
-from prioritizer.domain import InputError
-
-from . import startup
-from .icons import icon
-from .startup import plain_imports
-from .theme import apply_theme, follow_system
+from prioritizer.domain.values import InputError
 
 if TYPE_CHECKING:
-    from prioritizer.deferred import DeferredService
-    from prioritizer.integrity import DatabaseDamagedError
-    from prioritizer.services import Service
+    from prioritizer.ui.dialogs.recovery import DataSafety
+    from prioritizer.ui.main_window import MainWindow
+    from prioritizer.ui.single_instance import SingleInstance
 
-    from .main_window import MainWindow
-    from .recovery import DataSafety
-    from .single_instance import SingleInstance
+    from prioritizer.safety.health import DatabaseDamagedError
+    from prioritizer.services.service import Service
+    from prioritizer.storage.deferred import DeferredService
 
 QUIT_AFTER_FIRST_PAINT = "PRIORITIZER_QUIT_AFTER_FIRST_PAINT"
 LATEST_AFTER_SHOW_MS = 5000  # what waits for the first paint runs by then anyway (a window started minimized)
@@ -98,10 +97,10 @@ def run_app(db: str | None, now: datetime | None) -> int:
     app = application()
     # Data safety (ui/single_instance.py, ui/recovery.py): one window per database, the
     # lock taken before the database is opened; a second launch raises the first window.
-    from prioritizer.location import resolve_location
+    from prioritizer.ui import crash
+    from prioritizer.ui.single_instance import SingleInstance
 
-    from . import crash
-    from .single_instance import SingleInstance
+    from prioritizer.storage.location import resolve_location
 
     try:
         location = resolve_location(db)
@@ -126,8 +125,8 @@ def run_app(db: str | None, now: datetime | None) -> int:
 
 def _deferred(location: str, now: datetime | None) -> DeferredService | None:
     """A Service that opens after the first paint, when one read snapshot can paint the matrix (else None)."""
-    from prioritizer.clock import local_tz
-    from prioritizer.deferred import DeferredService, open_snapshot
+    from prioritizer.domain.clock import local_tz
+    from prioritizer.storage.deferred import DeferredService, open_snapshot
 
     tz = local_tz()
     snapshot = open_snapshot(location, now, tz)
@@ -135,7 +134,7 @@ def _deferred(location: str, now: datetime | None) -> DeferredService | None:
         return None
 
     def opener() -> Service:
-        from prioritizer.services import Service
+        from prioritizer.services.service import Service
 
         return Service.open(location, now=now, tz=tz, deep_check=False)
 
@@ -149,11 +148,11 @@ def damage_in_use(location: str, exc: BaseException) -> DatabaseDamagedError | N
     met a damaged index page the check does not read), SQLite's own words are the verdict:
     the recovery dialog changes nothing before the user's click either way.
     """
-    from prioritizer.integrity import DatabaseDamagedError, Health, Problem, damaged_error, is_malformed
-    from prioritizer.location import sqlite_path
+    from prioritizer.ui.dialogs import recovery
+    from prioritizer.ui.dialogs.storage_errors import causes
 
-    from . import recovery
-    from .storage_errors import causes
+    from prioritizer.safety.health import DatabaseDamagedError, Health, Problem, damaged_error, is_malformed
+    from prioritizer.storage.location import sqlite_path
 
     for error in causes(exc):
         if isinstance(error, DatabaseDamagedError):
@@ -167,14 +166,14 @@ def damage_in_use(location: str, exc: BaseException) -> DatabaseDamagedError | N
     except Exception:  # noqa: BLE001 - the check could not run (the file busy, say): SQLite's words decide
         damage = None
     if damage is None:
-        from .crash import first_line
+        from prioritizer.ui.crash import first_line
 
         damage = damaged_error(location, Health(path, Problem.DAMAGED, f"the database file {path} is damaged ({first_line(malformed)})"))
     return damage
 
 
 def _run(app: QApplication, guard: SingleInstance, location: str, now: datetime | None) -> int:
-    from . import crash
+    from prioritizer.ui import crash
 
     current: list[QWidget] = []
     found: list[DatabaseDamagedError] = []  # damage met while the window ran: recover and open again
@@ -212,8 +211,8 @@ def _run_windows(
     found: list[DatabaseDamagedError],
     damaged: Callable[[DatabaseDamagedError], None],
 ) -> int:
-    from . import crash
-    from .single_instance import bring_to_front
+    from prioritizer.ui import crash
+    from prioritizer.ui.single_instance import bring_to_front
 
     note = ""
     for attempt in range(3):  # a restore is verified; a third damage report means something else is wrong
@@ -222,14 +221,14 @@ def _run_windows(
         # serve (new file, migration, damage), opens the Service first as it always did.
         service: Service | DeferredService | None = _deferred(location, now) if attempt == 0 else None
         if service is None:
-            from . import recovery
+            from prioritizer.ui.dialogs import recovery
 
             try:
                 # A damaged file gets the restore dialog; a newer schema or a full disk a plain message.
                 # Only the header is checked here: the pages are checked after the first paint.
                 opened, opened_note = recovery.open_or_recover(location, now, deep_check=False)
             except InputError as exc:
-                from .storage_errors import _tell
+                from prioritizer.ui.dialogs.storage_errors import _tell
 
                 _tell(None, "Prioritizer", f"Cannot open the database: {exc}")
                 return 2
@@ -240,8 +239,8 @@ def _run_windows(
                 return 1
             service = opened
             note = opened_note or note
-        from .main_window import MainWindow
-        from .settings import WindowSettings
+        from prioritizer.ui.main_window import MainWindow
+        from prioritizer.ui.settings import WindowSettings
 
         # PySide6's import hook read the source of nearly every module into linecache (about 1.4 MB
         # of text, kept as lines); nothing needs it, a traceback reads its files again.
@@ -251,7 +250,7 @@ def _run_windows(
             window = MainWindow(service, WindowSettings())  # type: ignore[arg-type]  # a DeferredService stands in
         except Exception as exc:
             service.close()
-            from . import recovery
+            from prioritizer.ui.dialogs import recovery
 
             damage = damage_in_use(location, exc)  # a damaged page met while loading the items
             if damage is None:
@@ -289,14 +288,14 @@ def _run_windows(
                 damaged: Callable[[DatabaseDamagedError], None] = damaged,
             ) -> None:
                 try:
-                    from prioritizer.deferred import DeferredService
-                    from prioritizer.integrity import DatabaseDamagedError
+                    from prioritizer.ui.dialogs import recovery
 
-                    from . import recovery
+                    from prioritizer.safety.health import DatabaseDamagedError
+                    from prioritizer.storage.deferred import DeferredService
 
                     if isinstance(service, DeferredService):
                         service.materialize()
-                    from prioritizer.db import use_busy_timeout
+                    from prioritizer.storage.engine import use_busy_timeout
 
                     # A write that meets another program's lock comes back at once and is tried
                     # again with the event loop running (ui/bus.py), instead of freezing 5 s.
@@ -339,7 +338,7 @@ def _run_windows(
         if not found:
             return code
         # The page check after the first paint found damage: the same dialog as a damaged start.
-        from . import recovery
+        from prioritizer.ui.dialogs import recovery
 
         choice = recovery.ask(found[0], window)
         window.close()
@@ -390,8 +389,10 @@ class StorageLoader(QObject):
 
 # What opening the Service and the data-safety menu import (SQLAlchemy with them), and
 # what the first paint does without: the quick-add parser, today's balance.
-STORAGE_MODULES = ("prioritizer.services", "prioritizer.integrity", "prioritizer.timekeeping", "prioritizer.ui.recovery",
-                   "prioritizer.quickadd", "prioritizer.balance")  # fmt: skip
+STORAGE_MODULES = (
+    "prioritizer.services.service", "prioritizer.safety.health", "prioritizer.services.timekeeping",
+    "prioritizer.ui.dialogs.recovery", "prioritizer.text.quickadd", "prioritizer.reports.balance",
+)  # fmt: skip
 
 
 def _exit_now(code: int) -> None:

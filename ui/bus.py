@@ -2,7 +2,7 @@
 
 Like Anki's ``operation_did_execute``: every write goes through :meth:`Bus.run`,
 which calls the service and emits :attr:`Bus.changed` with the core's
-:class:`~prioritizer.domain.Changes`. Each view listens and refreshes only its part;
+:class:`~prioritizer.domain.values.Changes`. Each view listens and refreshes only its part;
 no widget reaches into another. Changes committed elsewhere (``watch.ChangeWatcher``)
 arrive through :meth:`Bus.announce`, the same path.
 
@@ -31,17 +31,16 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from prioritizer.ui.dialogs.storage_errors import BUSY_MESSAGE, WAITING_MESSAGE, is_busy
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
-from prioritizer.domain import Changes, DatabaseBusyError, InputError, StaleItemError
-from prioritizer.drafts import Result
-
-from .storage_errors import BUSY_MESSAGE, WAITING_MESSAGE, is_busy
+from prioritizer.domain.drafts import Result
+from prioritizer.domain.values import Changes, DatabaseBusyError, InputError, StaleItemError
 
 if TYPE_CHECKING:  # services imports SQLAlchemy, which the start-up does not wait for
-    from prioritizer.services import Service
+    from prioritizer.services.service import Service
 
 T = TypeVar("T")
 

@@ -26,12 +26,11 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from prioritizer.ui.bus import Bus
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from prioritizer.domain import Changes, InputError, ItemView, Quadrant
-from prioritizer.drafts import ItemDraft, Result
-
-from .bus import Bus
+from prioritizer.domain.drafts import ItemDraft, Result
+from prioritizer.domain.values import Changes, InputError, ItemView, Quadrant
 
 PinState = tuple[Quadrant | None, datetime | None]
 

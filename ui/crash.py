@@ -30,17 +30,15 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from prioritizer.ui.dialogs import storage_errors
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 
-from prioritizer import logs
-from prioritizer.domain import StorageError
-
-from . import storage_errors
+from prioritizer.domain.values import StorageError
+from prioritizer.safety import logs
 
 if TYPE_CHECKING:  # the dialog and its widgets are imported at the first error: the start does without them
+    from prioritizer.ui.dialogs.crash_dialog import CrashDialog
     from PySide6.QtWidgets import QWidget
-
-    from .crash_dialog import CrashDialog
 
 Hook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
 MAX_LINE = 200  # the one line of what failed; the whole message is in the details
@@ -67,7 +65,7 @@ def _where(tb: TracebackType | None) -> str:
 
 def _action_text(where: str) -> str:
     """The menu text of the action whose handler ``where`` is ("MainWindow.toggle_timer": "Start/stop timer"), else ""."""
-    from .actions import ACTIONS  # at an error only
+    from prioritizer.ui.actions import ACTIONS  # at an error only
 
     owner, _, handler = where.rpartition(".")
     if owner != "MainWindow":
@@ -159,7 +157,7 @@ class ErrorHook(QObject):
         if self.dialog is not None and self.dialog.isVisible():
             self.dialog.another(summary, details(kind, value, tb))
             return
-        from .crash_dialog import CrashDialog
+        from prioritizer.ui.dialogs.crash_dialog import CrashDialog
 
         dialog = CrashDialog(summary, details(kind, value, tb), log_path, parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -196,7 +194,7 @@ def install(
 
 def show_failure(summary: str, exc: BaseException, parent: QWidget | None = None) -> None:
     """The crash dialog for a failure that ends the start (building the window, opening the Service): waits for the click."""
-    from .crash_dialog import CrashDialog
+    from prioritizer.ui.dialogs.crash_dialog import CrashDialog
 
     log_path = logs.record(summary, (type(exc), exc, exc.__traceback__))
     dialog = CrashDialog(summary, details(type(exc), exc, exc.__traceback__), log_path, parent, window_open=False)

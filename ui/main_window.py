@@ -21,6 +21,25 @@ import sqlite3
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from prioritizer.ui import commands
+from prioritizer.ui.actions import ACTIONS, CONTEXT_MENU, MENUS, TOOLBAR, ActionId, build_actions, key_sequences
+from prioritizer.ui.bus import Bus
+from prioritizer.ui.dialogs.forgotten_timer import ForgottenTimerWatcher
+from prioritizer.ui.dialogs.item_dialog import ItemDialog
+from prioritizer.ui.dialogs.storage_errors import is_busy
+from prioritizer.ui.elided_label import ElidedLabel, Eliding
+from prioritizer.ui.icons import icon
+from prioritizer.ui.matrix.empty_state import EmptyState
+from prioritizer.ui.matrix.item_store import ItemStore
+from prioritizer.ui.matrix.matrix_view import MatrixView
+from prioritizer.ui.panels.balance_status import BalanceStatus
+from prioritizer.ui.panels.details import DetailsPanel
+from prioritizer.ui.panels.filter_bar import FilterBar, ItemFilter
+from prioritizer.ui.panels.incident import IncidentBanner, IncidentController, summary_text
+from prioritizer.ui.panels.quick_add import QuickAddBar
+from prioritizer.ui.settings import WindowSettings
+from prioritizer.ui.tabs.views import build_view, registered_views
+from prioritizer.ui.tooltips import plain_tooltip
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QHideEvent, QKeySequence, QResizeEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
@@ -41,33 +60,13 @@ from PySide6.QtWidgets import (
 )
 
 from prioritizer import __version__
-from prioritizer.domain import Changes, IncidentSummary, InputError, ItemView, Kind, Quadrant, StaleItemError
-from prioritizer.drafts import ItemDraft
-from prioritizer.humanize import minutes_text
-
-from . import commands
-from .actions import ACTIONS, CONTEXT_MENU, MENUS, TOOLBAR, ActionId, build_actions, key_sequences
-from .balance_status import BalanceStatus
-from .bus import Bus
-from .details import DetailsPanel
-from .elided_label import ElidedLabel, Eliding
-from .empty_state import EmptyState
-from .filter_bar import FilterBar, ItemFilter
-from .forgotten_timer import ForgottenTimerWatcher
-from .icons import icon
-from .incident import IncidentBanner, IncidentController, summary_text
-from .item_dialog import ItemDialog
-from .item_store import ItemStore
-from .matrix_view import MatrixView
-from .quick_add import QuickAddBar
-from .settings import WindowSettings
-from .storage_errors import is_busy
-from .tooltips import plain_tooltip
-from .views import build_view, registered_views
+from prioritizer.domain.drafts import ItemDraft
+from prioritizer.domain.values import Changes, IncidentSummary, InputError, ItemView, Kind, Quadrant, StaleItemError
+from prioritizer.text.humanize import minutes_text
 
 if TYPE_CHECKING:  # services imports SQLAlchemy, which the start-up does not wait for
-    from prioritizer.services import Service
-    from prioritizer.watch import ChangeWatcher
+    from prioritizer.services.service import Service
+    from prioritizer.storage.watch import ChangeWatcher
 
 NARROW_WIDTH = 1000  # below this window width the quick add and the filter stack, so quick add keeps room
 MAX_TIMER_MS = 6 * 3600 * 1000  # re-check at least every 6 h (a laptop may sleep through a change)
@@ -415,7 +414,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------- changed elsewhere
     def _start_watching(self) -> None:
-        from prioritizer.watch import watcher_for
+        from prioritizer.storage.watch import watcher_for
 
         if self._watcher is None:
             self._watcher = watcher_for(self.service.engine)  # None for a server database (LISTEN/NOTIFY later)
@@ -711,7 +710,7 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         """The About box."""
-        from prioritizer import logs
+        from prioritizer.safety import logs
 
         box = QMessageBox(self)
         box.setObjectName("aboutBox")

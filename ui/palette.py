@@ -3,7 +3,7 @@
 The matrix, the quick-add preview, the details panel, the Today timeline, the
 Balance charts and the Weekly review charts all read their colours here, so a
 quadrant looks the same wherever it appears. The light shades are the core's
-chart colours (:mod:`prioritizer.colours`, used by the review's HTML and PDF),
+chart colours (:mod:`prioritizer.reports.colours`, used by the review's HTML and PDF),
 so the window and the exported review agree too; each has a lighter dark-theme
 shade that keeps its hue.
 
@@ -16,14 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from prioritizer.ui.theme import is_dark as palette_is_dark
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QWidget
 
-from prioritizer.colours import KIND_COLOURS as EXPORT_KIND_COLOURS
-from prioritizer.colours import QUADRANT_COLOURS as EXPORT_QUADRANT_COLOURS
-from prioritizer.domain import Kind, Quadrant
-
-from .theme import is_dark as palette_is_dark
+from prioritizer.domain.values import Kind, Quadrant
+from prioritizer.reports.colours import KIND_COLOURS as EXPORT_KIND_COLOURS
+from prioritizer.reports.colours import QUADRANT_COLOURS as EXPORT_QUADRANT_COLOURS
 
 
 @dataclass(frozen=True)

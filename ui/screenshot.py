@@ -6,8 +6,8 @@ import os
 import re
 from pathlib import Path
 
-from prioritizer.domain import InputError
-from prioritizer.services import Service
+from prioritizer.domain.values import InputError
+from prioritizer.services.service import Service
 
 _SIZE = re.compile(r"^\s*(\d{2,5})\s*[xX×]\s*(\d{2,5})\s*$")
 
@@ -27,11 +27,10 @@ def save_screenshot(service: Service, file: Path, view: str = "matrix", size: tu
     """Open the main window on ``service``, show ``view`` at ``size`` and save it to ``file``."""
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from prioritizer.ui.app import application
+    from prioritizer.ui.main_window import MainWindow
+    from prioritizer.ui.theme import apply_theme
     from PySide6.QtWidgets import QApplication
-
-    from .app import application
-    from .main_window import MainWindow
-    from .theme import apply_theme
 
     app = application()
     if theme != "system":

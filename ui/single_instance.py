@@ -2,7 +2,7 @@
 
 Two mechanisms, each doing what it is good at:
 
-* the file lock (``prioritizer.lock.InstanceLock``) decides who is first. It is
+* the file lock (``prioritizer.safety.lock.InstanceLock``) decides who is first. It is
   an ``flock``, so it is atomic when two windows start at the same instant and
   the kernel drops it when a window is killed: it can never be left behind;
 * a ``QLocalServer`` named from a hash of the database path carries the message:
@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from prioritizer.location import sqlite_path
-from prioritizer.lock import InstanceLock
+from prioritizer.safety.lock import InstanceLock
+from prioritizer.storage.location import sqlite_path
 
 if TYPE_CHECKING:
     from PySide6.QtNetwork import QLocalServer, QLocalSocket

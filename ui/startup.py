@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
-from prioritizer.fastlist import paused_gc
+from prioritizer.storage.fastlist import paused_gc
 
 _standard_create = enum.EnumType._create_  # type: ignore[attr-defined]  # private, not in the stubs
 _simple_enum = getattr(enum, "_simple_enum", None)

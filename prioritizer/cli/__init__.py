@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from ..clock import to_utc
-from ..domain import RANGE_TEXT, InputError, OutOfRangeError, check_instant
+from prioritizer.domain.clock import to_utc
+from prioritizer.domain.values import RANGE_TEXT, InputError, OutOfRangeError, check_instant
 
 TYPE_CHECKING = False  # typing costs ~6 ms of every command; the annotations are strings
 if TYPE_CHECKING:
@@ -153,7 +153,7 @@ class _Unbuilt:
 
 
 def _version() -> str:
-    from .. import __version__
+    from prioritizer import __version__
 
     return __version__
 
@@ -165,7 +165,7 @@ class _Version(argparse.Action):
         super().__init__(option_strings, dest=dest, default=argparse.SUPPRESS, nargs=0, **kwargs)
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option: str | None = None) -> None:
-        from ..logs import log_dir  # platformdirs: only when asked
+        from prioritizer.safety.logs import log_dir  # platformdirs: only when asked
 
         print(f"{parser.prog} {_version()}\nlog folder: {log_dir()}", file=sys.stdout)
         parser.exit()
@@ -219,7 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         now = parse_now(args.now) if args.now else None
         handler = getattr(args, "func", None)
         if handler is None:
-            from .guicmds import open_window
+            from prioritizer.cli.guicmds import open_window
 
             return open_window(args.db, now)
         if args.command not in _NO_AUTO_BACKUP:
@@ -239,14 +239,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         message = _damage_message(exc, db_option) or error_line(exc)
         print(f"prioritizer: error: {message}", file=sys.stderr)
-        from ..logs import record  # the traceback, for a bug report (prioritizer --version names the folder)
+        from prioritizer.safety.logs import record  # the traceback, for a bug report (prioritizer --version names the folder)
 
         command = _command_name(args_list)
         record(f"{command if command and command != _FULL else 'prioritizer'}: {message}", (type(exc), exc, exc.__traceback__))
         return EXIT_ERROR
     finally:
         if "prioritizer.cli.common" in sys.modules:  # only a command that opened a service imported it
-            from .common import close_services
+            from prioritizer.cli.common import close_services
 
             close_services()
         if after is not None and code == EXIT_OK:
@@ -258,13 +258,13 @@ def _damage_message(exc: BaseException, option: str | None) -> str | None:
 
     The command's connections are closed first, so the check may read the file.
     """
-    from ..location import peek_location
+    from prioritizer.storage.location import peek_location
 
     text = str(getattr(exc, "orig", None) or exc).lower()
     if "malformed" not in text and "not a database" not in text:
         return None
     if "prioritizer.cli.common" in sys.modules:
-        from .common import close_services
+        from prioritizer.cli.common import close_services
 
         close_services()
     location = peek_location(option)
@@ -272,8 +272,8 @@ def _damage_message(exc: BaseException, option: str | None) -> str | None:
     if location is None:
         return fallback
     try:
-        from ..integrity import check_database, damaged_error
-        from ..location import sqlite_path
+        from prioritizer.safety.health import check_database, damaged_error
+        from prioritizer.storage.location import sqlite_path
 
         path = sqlite_path(location)
         health = check_database(path, thorough=True) if path is not None and path.is_file() else None
@@ -328,14 +328,14 @@ class _AfterWrite:
     """
 
     def __init__(self, db: str | None) -> None:
-        from ..location import file_state, peek_location  # no SQLAlchemy: reading commands stay light
+        from prioritizer.storage.location import file_state, peek_location  # no SQLAlchemy: reading commands stay light
 
         self.location = peek_location(db)
         self.before = file_state(self.location) if self.location is not None else None
 
     def back_up_if_written(self) -> None:
         """Back up (when due) if the command changed the file."""
-        from ..location import file_state
+        from prioritizer.storage.location import file_state
 
         if self.location is None or file_state(self.location) in (self.before, None):
             return
@@ -343,7 +343,7 @@ class _AfterWrite:
             sys.stdout.flush()
         except (OSError, ValueError):
             return
-        from ..backup import maybe_backup_quietly  # only now: it imports SQLAlchemy
+        from prioritizer.safety.backup import maybe_backup_quietly  # only now: it imports SQLAlchemy
 
         maybe_backup_quietly(self.location, changed=True)
 

@@ -12,11 +12,11 @@ import argparse
 from datetime import date, datetime
 from typing import Any
 
-from ..balance import Balance, balance, read_balance, week_range
-from ..clock import local_date, local_tz, utcnow
-from ..domain import InputError
-from ..humanize import local_stamp, minutes_text
-from .common import entry_id, entry_json, item_id, open_service, print_json, report_day, when
+from prioritizer.cli.common import entry_id, entry_json, item_id, open_service, print_json, report_day, when
+from prioritizer.domain.clock import local_date, local_tz, utcnow
+from prioritizer.domain.values import InputError
+from prioritizer.reports.balance import Balance, balance, read_balance, week_range
+from prioritizer.text.humanize import local_stamp, minutes_text
 
 
 def register(sub: Any) -> None:
@@ -147,7 +147,7 @@ def cmd_balance(args: argparse.Namespace, now: datetime | None) -> int:
 
 def _forgotten_hint(service: Any) -> None:
     """A forgotten timer inflates the balance: say so, with the commands that fix it."""
-    from ..timekeeping import forgotten_timer
+    from prioritizer.services.timekeeping import forgotten_timer
 
     entry = forgotten_timer(service)
     if entry is not None:
@@ -178,7 +178,7 @@ def cmd_entries(args: argparse.Namespace, now: datetime | None) -> int:
 
 def cmd_entry_edit(args: argparse.Namespace, now: datetime | None) -> int:
     """Change a time entry's span or note."""
-    from ..timekeeping import edit_entry, get_entry
+    from prioritizer.services.timekeeping import edit_entry, get_entry
 
     service = open_service(args, now)
     current = get_entry(service, args.entry)
@@ -192,7 +192,7 @@ def cmd_entry_edit(args: argparse.Namespace, now: datetime | None) -> int:
 
 def cmd_entry_delete(args: argparse.Namespace, now: datetime | None) -> int:
     """Delete a time entry."""
-    from ..timekeeping import delete_entry
+    from prioritizer.services.timekeeping import delete_entry
 
     delete_entry(open_service(args, now), args.entry)
     print(f"entry {args.entry} deleted")
@@ -201,7 +201,7 @@ def cmd_entry_delete(args: argparse.Namespace, now: datetime | None) -> int:
 
 def cmd_target(args: argparse.Namespace, now: datetime | None) -> int:
     """Show or set the proactive target."""
-    from ..timekeeping import set_target
+    from prioritizer.services.timekeeping import set_target
 
     service = open_service(args, now)
     if args.percent is None:

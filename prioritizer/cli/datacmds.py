@@ -6,7 +6,7 @@ import argparse
 from datetime import datetime
 from typing import Any
 
-from .common import open_service
+from prioritizer.cli.common import open_service
 
 
 def register(sub: Any) -> None:
@@ -17,7 +17,7 @@ def register(sub: Any) -> None:
 
 def cmd_demo(args: argparse.Namespace, now: datetime | None) -> int:
     """Fill the database with demo data."""
-    from ..demo import fill_demo
+    from prioritizer.services.demo import fill_demo
 
     service = open_service(args, now)
     summary = fill_demo(service)

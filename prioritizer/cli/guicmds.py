@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..domain import InputError
+from prioritizer.domain.values import InputError
 
 
 def register(sub: Any) -> None:
@@ -36,7 +36,7 @@ def cmd_screenshot(args: argparse.Namespace, now: datetime | None) -> int:
     file = Path(args.file)
     if file.suffix.lower() != ".png":
         raise InputError(f"the screenshot file must end in .png, not {file.name!r}")
-    from .common import open_service
+    from prioritizer.cli.common import open_service
 
     service = open_service(args, now)
     try:
@@ -54,10 +54,10 @@ def cmd_screenshot(args: argparse.Namespace, now: datetime | None) -> int:
 # (ARCHITECTURE.md, "What keeps the start fast"), and linecache is cleared again then.
 # So are the quick-add parser and the balance (ui.app.STORAGE_MODULES): the paint needs neither.
 CORE_BEFORE_QT = (
-    "prioritizer.deferred",  # the snapshot: fastlist, rules, ordering, location
-    "prioritizer.drafts",
-    "prioritizer.lock",
-    "prioritizer.humanize",
+    "prioritizer.storage.deferred",  # the snapshot: fastlist, rules, ordering, location
+    "prioritizer.domain.drafts",
+    "prioritizer.safety.lock",
+    "prioritizer.text.humanize",
     "platformdirs",
     "getpass",
 )

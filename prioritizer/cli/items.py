@@ -7,16 +7,16 @@ import sys
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from ..domain import Importance, InputError, Kind, Quadrant
-from ..humanize import countdown, local_stamp, minutes_text
-from ..rules import sentence
-from .common import entry_json, event_json, item_id, item_json, minutes_arg, open_service, print_json, when
+from prioritizer.cli.common import entry_json, event_json, item_id, item_json, minutes_arg, open_service, print_json, when
+from prioritizer.domain.rules import sentence
+from prioritizer.domain.values import Importance, InputError, Kind, Quadrant
+from prioritizer.text.humanize import countdown, local_stamp, minutes_text
 
 TYPE_CHECKING = False  # typing costs ~6 ms of every command; the annotations are strings
-if TYPE_CHECKING:  # services imports SQLAlchemy (~0.4 s): `list` reads without it (prioritizer.fastlist)
+if TYPE_CHECKING:  # services imports SQLAlchemy (~0.4 s): `list` reads without it (prioritizer.storage.fastlist)
     from typing import Any
 
-    from ..services import ItemDraft, Service
+    from prioritizer.services.service import ItemDraft, Service
 
 NONE_WORDS = ("none", "")
 NOTHING_LISTED = "Nothing here. Add something: prioritizer add 'Sev1 ACME checkout down due 2h'"
@@ -149,8 +149,8 @@ def _apply_options(service: Service, draft: ItemDraft, args: argparse.Namespace,
 
 def cmd_add(args: argparse.Namespace, now: datetime | None) -> int:
     """Add an item from quick-add text and options; print its id."""
-    from ..quickadd import parse_quick_add
-    from ..services import ItemDraft
+    from prioritizer.services.service import ItemDraft
+    from prioritizer.text.quickadd import parse_quick_add
 
     service = open_service(args, now)
     text = " ".join(args.text)
@@ -166,12 +166,12 @@ def cmd_list(args: argparse.Namespace, now: datetime | None) -> int:
     """Print the matrix, grouped by quadrant.
 
     On a SQLite file with nothing for ``Service.refresh`` to apply, the list is read
-    with sqlite3 alone (``prioritizer.fastlist``: no SQLAlchemy import); otherwise,
+    with sqlite3 alone (``prioritizer.storage.fastlist``: no SQLAlchemy import); otherwise,
     and on any doubt, through the Service. Both give the same views.
     """
-    from ..clock import UTC, local_tz
-    from ..fastlist import read_list
-    from ..listtext import list_text, read_list_text
+    from prioritizer.domain.clock import UTC, local_tz
+    from prioritizer.storage.fastlist import read_list
+    from prioritizer.storage.listtext import list_text, read_list_text
 
     quadrant = Quadrant(args.quadrant) if args.quadrant else None
     if not args.json and not args.all:

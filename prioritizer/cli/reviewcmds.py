@@ -2,7 +2,7 @@
 
 ``review [--week DATE] [--json | --csv FILE | --html FILE | --pdf FILE]`` prints a
 text summary by default; the file formats are written atomically. ``--pdf``
-needs Qt and imports ``prioritizer.ui.review_pdf`` only then, offscreen unless a
+needs Qt and imports ``prioritizer.ui.tabs.review_pdf`` only then, offscreen unless a
 platform is already chosen, so the other commands never load Qt.
 """
 
@@ -16,9 +16,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..clock import local_date
-from ..domain import InputError
-from .common import open_service, print_json, report_day, when
+from prioritizer.cli.common import open_service, print_json, report_day, when
+from prioritizer.domain.clock import local_date
+from prioritizer.domain.values import InputError
 
 
 def register(sub: Any) -> None:
@@ -61,8 +61,8 @@ def _target(text: str) -> Path:
 
 def cmd_review(args: argparse.Namespace, now: datetime | None) -> int:
     """Build the weekly review and print or write it."""
-    from ..exports import atomic_write, review_csv, review_html
-    from ..review import build_review, review_text, review_to_json
+    from prioritizer.io.exports import atomic_write, review_csv, review_html
+    from prioritizer.reports.review import build_review, review_text, review_to_json
 
     target = None
     for option in ("csv", "html", "pdf"):
@@ -83,7 +83,7 @@ def cmd_review(args: argparse.Namespace, now: datetime | None) -> int:
     elif args.pdf:
         assert target is not None
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        from ..ui.review_pdf import review_pdf_bytes  # lazy: Qt only for --pdf
+        from prioritizer.ui.tabs.review_pdf import review_pdf_bytes  # lazy: Qt only for --pdf
 
         atomic_write(target, review_pdf_bytes(review))
         print(f"review written to {target}")
@@ -94,7 +94,7 @@ def cmd_review(args: argparse.Namespace, now: datetime | None) -> int:
 
 def cmd_import(args: argparse.Namespace, now: datetime | None) -> int:
     """Import a .ics or .csv file in one transaction."""
-    from ..importers import import_file
+    from prioritizer.io.importers import import_file
 
     service = open_service(args, now)
     report = import_file(service, args.file)
@@ -107,7 +107,7 @@ def cmd_import(args: argparse.Namespace, now: datetime | None) -> int:
 
 def cmd_export(args: argparse.Namespace, now: datetime | None) -> int:
     """Write every item as CSV."""
-    from ..exports import atomic_write, items_csv
+    from prioritizer.io.exports import atomic_write, items_csv
 
     target = _target(args.csv)
     service = open_service(args, now)

@@ -16,10 +16,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..backup import BackupError, backup_dir, backup_now, describe, list_backups, newest_good_backup, restore, verify_backup
-from ..db import resolve_location
-from ..domain import InputError
-from ..lock import AlreadyRunningError, InstanceLock
+from prioritizer.domain.values import InputError
+from prioritizer.safety.backup import (
+    BackupError,
+    backup_dir,
+    backup_now,
+    describe,
+    list_backups,
+    newest_good_backup,
+    restore,
+    verify_backup,
+)
+from prioritizer.safety.lock import AlreadyRunningError, InstanceLock
+from prioritizer.storage.engine import resolve_location
 
 
 def register(sub: Any) -> None:

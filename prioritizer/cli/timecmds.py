@@ -6,8 +6,8 @@ import argparse
 from datetime import datetime
 from typing import Any
 
-from ..humanize import local_stamp, minutes_text
-from .common import item_id, open_service, when
+from prioritizer.cli.common import item_id, open_service, when
+from prioritizer.text.humanize import local_stamp, minutes_text
 
 
 def register(sub: Any) -> None:

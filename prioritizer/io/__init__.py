@@ -1,0 +1,1 @@
+"""Files in and out: CSV, calendar (.ics) and HTML, written atomically."""

@@ -1,0 +1,1 @@
+"""Balance, review and the day plan, read in SQL, and their renderers."""

@@ -1,0 +1,1 @@
+"""Keeping the user's data: the one-window lock, health checks of the file, verified backups."""

@@ -1,0 +1,1 @@
+"""Where the database is, its schema, the engine and migrations, and the read model."""

@@ -1,0 +1,1 @@
+"""The panels around the matrix: quick add, details, time entries, filter, incident banner, status."""
