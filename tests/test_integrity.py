@@ -15,7 +15,8 @@ from sqlalchemy import event, text
 
 from prioritizer.cli import main
 from prioritizer.safety import backup as bk
-from prioritizer.safety.health import DatabaseDamagedError, Problem, check_database
+from prioritizer.safety.damage import DatabaseDamagedError
+from prioritizer.safety.health import Problem, check_database
 from prioritizer.services.service import ItemDraft, Service
 from prioritizer.storage.engine import StorageError
 from tests.conftest import NOW

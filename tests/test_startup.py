@@ -21,7 +21,8 @@ import pytest
 
 from prioritizer.cli import COMMAND_MODULES, COMMANDS, _command_name, build_parser, main, parser_for
 from prioritizer.safety import backup as bk
-from prioritizer.safety.health import DatabaseDamagedError, check_database, check_header
+from prioritizer.safety.damage import DatabaseDamagedError
+from prioritizer.safety.health import check_database, check_header
 from prioritizer.services.service import ItemDraft, Service
 from tests.conftest import NOW
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 from prioritizer.cli import main as cli_main
 from prioritizer.domain.values import DatabaseBusyError, Kind, Status, StorageError
 from prioritizer.safety import logs
-from prioritizer.safety.health import DatabaseDamagedError
+from prioritizer.safety.damage import DatabaseDamagedError
 from prioritizer.services.service import ItemDraft, Service
 from tests.conftest import NOW
 from tests.ui_helpers import add

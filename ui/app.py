@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from prioritizer.ui.main_window import MainWindow
     from prioritizer.ui.single_instance import SingleInstance
 
-    from prioritizer.safety.health import DatabaseDamagedError
+    from prioritizer.safety.damage import DatabaseDamagedError
     from prioritizer.services.service import Service
     from prioritizer.storage.deferred import DeferredService
 
@@ -151,7 +151,8 @@ def damage_in_use(location: str, exc: BaseException) -> DatabaseDamagedError | N
     from prioritizer.ui.dialogs import recovery
     from prioritizer.ui.dialogs.storage_errors import causes
 
-    from prioritizer.safety.health import DatabaseDamagedError, Health, Problem, damaged_error, is_malformed
+    from prioritizer.safety.damage import DatabaseDamagedError, damaged_error
+    from prioritizer.safety.health import Health, Problem, is_malformed
     from prioritizer.storage.location import sqlite_path
 
     for error in causes(exc):
@@ -290,7 +291,7 @@ def _run_windows(
                 try:
                     from prioritizer.ui.dialogs import recovery
 
-                    from prioritizer.safety.health import DatabaseDamagedError
+                    from prioritizer.safety.damage import DatabaseDamagedError
                     from prioritizer.storage.deferred import DeferredService
 
                     if isinstance(service, DeferredService):

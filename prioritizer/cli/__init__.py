@@ -272,7 +272,8 @@ def _damage_message(exc: BaseException, option: str | None) -> str | None:
     if location is None:
         return fallback
     try:
-        from prioritizer.safety.health import check_database, damaged_error
+        from prioritizer.safety.damage import damaged_error
+        from prioritizer.safety.health import check_database
         from prioritizer.storage.location import sqlite_path
 
         path = sqlite_path(location)

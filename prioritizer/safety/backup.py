@@ -4,7 +4,7 @@ Where: ``<data dir>/backups/`` for the default database, ``<db dir>/<db name>.ba
 for any other file (so two databases never mix their backups). The folder is
 owner-only (0700), every backup file 0600.
 
-How a backup is made: the health check first (``integrity.check_database``,
+How a backup is made: the health check first (``health.check_database``,
 read-only): a damaged file is never copied as a backup, and never opened
 read-write or checkpointed (that would merge a foreign ``-wal`` and delete it).
 Then SQLite's online backup API from a read-only connection (a consistent
@@ -66,15 +66,15 @@ import os
 import re
 import sqlite3
 import time
-import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from prioritizer.domain.values import InputError
-from prioritizer.storage import engine as _db
-from prioritizer.storage.engine import DB_FILENAME, sqlite_path
+from prioritizer.safety.health import check_database
+from prioritizer.storage.files import fsync_folder, pid_alive
+from prioritizer.storage.location import DB_FILENAME, sqlite_path, sqlite_uri
 from prioritizer.storage.location import (  # re-exported: callers import them from here too
     FileState as FileState,
 )
@@ -87,6 +87,7 @@ from prioritizer.storage.location import (
 from prioritizer.storage.location import (
     peek_location as peek_location,
 )
+from prioritizer.storage.version import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -145,14 +146,6 @@ def _ensure_dir(path: Path) -> Path:
     return path
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _stem(location: str) -> str:
     return _db_file(location).stem or "db"
 
@@ -177,10 +170,6 @@ def list_backups(location: str) -> list[BackupInfo]:
 
 
 # ------------------------------------------------------------------ connections
-def _uri(path: Path, flags: str) -> str:
-    return f"file:{urllib.parse.quote(str(path.absolute()))}?{flags}"
-
-
 def _read_only(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
     """A read-only connection: it never writes the file, never checkpoints, never deletes a WAL.
 
@@ -188,7 +177,7 @@ def _read_only(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
     no ``-wal``/``-shm`` created next to them. A live database is opened without it,
     so SQLite's locks give a consistent snapshot while others write.
     """
-    conn = sqlite3.connect(_uri(path, "mode=ro&immutable=1" if immutable else "mode=ro"), uri=True, isolation_level=None, timeout=10)
+    conn = sqlite3.connect(sqlite_uri(path, "ro", immutable=immutable), uri=True, isolation_level=None, timeout=10)
     conn.execute("PRAGMA busy_timeout=10000")
     return conn
 
@@ -329,8 +318,6 @@ _PARTIAL = re.compile(r"^\.partial-(?P<pid>\d+)-\d+" + _COMPANION + "$")
 
 def _clean_partials(folder: Path, glob: str = ".partial-*", name: re.Pattern[str] = _PARTIAL) -> None:
     """Remove half-written copies (and their journals) left by a killed process: its pid is in the name."""
-    from prioritizer.safety.lock import pid_alive
-
     for path in folder.glob(glob):
         match = name.match(path.name)
         if match is None:
@@ -343,13 +330,11 @@ def _clean_partials(folder: Path, glob: str = ".partial-*", name: re.Pattern[str
 def _damage(path: Path) -> str | None:
     """What the health check finds wrong with a live database (None: nothing); read-only, nothing is written.
 
-    Besides ``integrity.check_database``: a file that is not a whole number of pages.
+    Besides ``health.check_database``: a file that is not a whole number of pages.
     SQLite writes whole pages only, and reads a page cut short as zeros, so a copy of a
     file truncated by a byte verifies; the header check cannot tell while a ``-wal``
     is beside it (the file may be shorter than its page count then, never ragged).
     """
-    from prioritizer.safety.health import check_database  # integrity imports this module
-
     health = check_database(path)
     if not health.ok:
         return health.message
@@ -399,7 +384,7 @@ def backup_now(location: str, reason: str = "manual", now: datetime | None = Non
             os.rename(partial, final)
         finally:
             partial.unlink(missing_ok=True)
-        _fsync_dir(folder)
+        fsync_folder(folder)
     if rotate_after:
         rotate(location, when)
     return final
@@ -412,7 +397,7 @@ def _verify_copy_of(source: Path, copy: Path) -> None:
     except BackupError as exc:
         text = str(exc).replace(f"the backup {copy.name}", f"the database {source}")
         raise BackupError(f"{text}: not backed up; {_RESTORE_HINT}") from exc
-    if version > _db.SCHEMA_VERSION:
+    if version > SCHEMA_VERSION:
         raise BackupError(f"the database has schema version {version}, newer than this Prioritizer; not backed up")
 
 
@@ -602,7 +587,7 @@ def newest_good_backup(location: str) -> BackupInfo | None:
     """The newest backup that verifies and that this version can open."""
     for b in list_backups(location):
         try:
-            if verify_backup(b.path) <= _db.SCHEMA_VERSION:
+            if verify_backup(b.path) <= SCHEMA_VERSION:
                 return b
         except BackupError:
             continue
@@ -633,7 +618,7 @@ def move_aside(db: Path, tag: str) -> Path:
             os.rename(companion, target.with_name(target.name + suffix))
     if db.exists():
         os.rename(db, target)
-    _fsync_dir(db.parent)
+    fsync_folder(db.parent)
     return target
 
 
@@ -673,7 +658,7 @@ def restore(location: str, backup_path: Path) -> RestoreResult:
     where = _Whereabouts(db, source)
     with _sqlite_errors("the restore", where.line, folders=(db.parent,)):
         version = verify_backup(source)
-        if version > _db.SCHEMA_VERSION:
+        if version > SCHEMA_VERSION:
             raise BackupError(f"the backup {source.name} is from a newer Prioritizer (schema {version}); upgrade first")
         # What a restore killed here left: its copy of the backup, its copy of the old data.
         left = re.compile(rf"^\.{re.escape(db.name)}\.(?:restoring|before-restore-partial)-(?P<pid>\d+)(?:-\d+)?{_COMPANION}$")
@@ -768,7 +753,7 @@ def _keep_copy(db: Path) -> Path:
             raise BackupError(f"the copy of the current data {problem}")
         final = _aside_name(db, "before-restore")
         os.rename(partial, final)
-        _fsync_dir(db.parent)
+        fsync_folder(db.parent)
         return final
     finally:
         partial.unlink(missing_ok=True)
@@ -793,7 +778,7 @@ def _install_copy(db: Path, source: Path, aside_tag: str | None) -> Path | None:
         verify_backup(temp)
         if aside_tag is None:
             os.link(temp, db)  # fails if a database appeared meanwhile: nobody's file is replaced
-            _fsync_dir(db.parent)
+            fsync_folder(db.parent)
             return None
         return _swap(db, temp, aside_tag)
     finally:
@@ -828,7 +813,7 @@ def _swap(db: Path, temp: Path, tag: str) -> Path:
             with contextlib.suppress(OSError):
                 aside.unlink()
         raise
-    _fsync_dir(db.parent)
+    fsync_folder(db.parent)
     return aside
 
 

@@ -13,12 +13,13 @@ header is read with ``open()`` only when this process has no descriptor of the
 database or its ``-wal`` (``_open_in_this_process``); otherwise the pages are
 checked through SQLite alone, which shares its locks between connections.
 
-A damaged database is never repaired automatically (a "repair" that drops the
-pages it cannot read deletes the user's data). Instead ``db.make_engine`` raises
-``DatabaseDamagedError`` naming the problem and the newest good backup; the
-command line prints it with the hint ``prioritizer restore --latest``, the
-window offers the restore (``ui/recovery.py``). ``quarantine`` moves the
-damaged file (with its -wal/-shm) aside byte for byte before anything replaces it.
+A leaf: it inspects files and names what it finds, and knows nothing of backups,
+engines or migrations. A damaged database is never repaired automatically (a
+"repair" that drops the pages it cannot read deletes the user's data): with this
+verdict ``Service.open`` raises ``DatabaseDamagedError`` (``safety/damage.py``),
+which names the newest good backup; the command line prints it with the hint
+``prioritizer restore --latest``, the window offers the restore
+(``ui/dialogs/recovery.py``).
 
 Two depths (ARCHITECTURE.md, "What keeps the start fast"): ``check_header`` reads
 the first 100 bytes and the file size (zero bytes, not a database, truncated, a
@@ -38,9 +39,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from prioritizer.safety.backup import BackupInfo, move_aside
-from prioritizer.safety.backup import newest_good_backup as _newest_backup
-from prioritizer.storage.engine import APPLICATION_ID, ForeignDatabaseError, disk_error
+from prioritizer.storage.errors import disk_error
+from prioritizer.storage.location import sqlite_uri
+from prioritizer.storage.version import APPLICATION_ID
 
 MAGIC = b"SQLite format 3\x00"
 WAL_MAGIC = (0x377F0682, 0x377F0683)
@@ -81,22 +82,6 @@ class Health:
     def message(self) -> str:
         """One line for the user."""
         return "the database is sound" if self.ok else self.detail
-
-
-class DatabaseDamagedError(RuntimeError):
-    """The database file is damaged; nothing was changed.
-
-    Attributes:
-        path: the damaged file.
-        health: what is wrong with it.
-        backup: the newest good backup, if any (a ``backup.BackupInfo``).
-    """
-
-    def __init__(self, message: str, path: Path, health: Health | None = None, backup: BackupInfo | None = None) -> None:
-        super().__init__(message)
-        self.path = path
-        self.health = health
-        self.backup = backup
 
 
 def _companion(path: Path, suffix: str) -> Path:
@@ -228,8 +213,8 @@ def _identity(conn: sqlite3.Connection) -> str:
 def _read_only(path: Path, *, without_wal: bool = False) -> sqlite3.Connection:
     # mode=ro never writes the database or its WAL and never checkpoints; immutable=1 reads
     # the main file alone (without its WAL), taking no locks and creating no -wal/-shm.
-    immutable = "&immutable=1" if without_wal or not _companion(path, "-wal").exists() else ""
-    conn = sqlite3.connect(f"file:{path}?mode=ro{immutable}", uri=True, timeout=10)
+    immutable = without_wal or not _companion(path, "-wal").exists()
+    conn = sqlite3.connect(sqlite_uri(path, "ro", immutable=immutable), uri=True, timeout=10)
     conn.execute("PRAGMA busy_timeout=10000")
     return conn
 
@@ -315,62 +300,19 @@ def _sqlite_check(path: Path, thorough: bool = False) -> Health:
     return Health(path, Problem.OK)
 
 
-def quarantine(path: Path) -> Path:
-    """Move a damaged file (and its -wal/-shm) aside untouched, as ``<name>.damaged-<ts>``."""
-    return move_aside(path, "damaged")
+def check_before_opening(path: Path, *, pages: bool = True) -> Health | None:
+    """What must stop an existing file from being opened, or None: header, identity and (with ``pages``) every page.
 
-
-def newest_good_backup(location: str) -> BackupInfo | None:
-    """The newest backup that verifies, or None."""
-    try:
-        return _newest_backup(location)
-    except (OSError, ValueError):
-        return None
-
-
-def damaged_error(location: str, health: Health) -> DatabaseDamagedError:
-    """The error for a damaged file: the problem, the newest good backup, the way out."""
-    backup = newest_good_backup(location)
-    if backup is not None:
-        when = backup.taken_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        tail = (
-            f"; the newest good backup is from {when} ({backup.path}): run 'prioritizer restore --latest' to put it back "
-            "(the damaged file is kept aside)"
-        )
-    else:
-        tail = (
-            "; no good backup was found, so 'prioritizer restore --latest' has nothing to put back. "
-            "The file was not changed: keep a copy of it before trying anything else"
-        )
-    return DatabaseDamagedError(health.detail + tail, health.path, health, backup)
-
-
-def ensure_healthy(location: str, path: Path, *, pages: bool = True) -> None:
-    """Raise when an existing database file must not be opened: damaged, or not Prioritizer's.
-
-    DatabaseDamagedError for damage (with the newest good backup), ForeignDatabaseError
-    (bad input, exit 2) for another application's file. ``pages=False`` skips the page
-    check (the window, which runs it in a worker thread after its first paint); the
-    header and the identity are always checked.
+    ``pages=False`` leaves out the page check (the window runs it in a worker thread
+    after its first paint); the header and the identity are always checked.
     """
     health = check_header(path) or check_identity(path)
     if health is None and pages:
         health = _sqlite_check(path)
-    if health is None or health.ok:
-        return
-    if health.problem is Problem.NOT_PRIORITIZER:
-        raise ForeignDatabaseError(f"{health.detail}: it was not changed; give --db the path of a Prioritizer database")
-    raise damaged_error(location, health)
+    return None if health is None or health.ok else health
 
 
 def is_malformed(exc: BaseException) -> bool:
     """True for SQLite's own words for a damaged file (met while reading, after a header-only check)."""
     text = str(getattr(exc, "orig", None) or exc).lower()
     return "malformed" in text or "not a database" in text or "file is encrypted" in text
-
-
-def raise_if_damaged(location: str, path: Path) -> None:
-    """Run the whole check now and raise DatabaseDamagedError if the file is damaged (else return)."""
-    health = check_database(path, thorough=True)
-    if not health.ok:
-        raise damaged_error(location, health)

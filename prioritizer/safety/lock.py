@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from prioritizer.storage.files import pid_alive as pid_alive  # re-exported: callers import it from here too
 from prioritizer.storage.location import data_dir, sqlite_path
 
 
@@ -58,24 +59,6 @@ class LockInfo:
         """A short human description: process 123 on laptop since 09:14."""
         since = time.strftime("%Y-%m-%d %H:%M", time.localtime(self.started))
         return f"process {self.pid} on {self.host} since {since}"
-
-
-def pid_alive(pid: int) -> bool:
-    """True when a process with this pid exists (zombies count as gone)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # exists, owned by someone else
-    try:
-        # A zombie (killed but not yet reaped) still answers kill(0); it holds nothing.
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
-            return fh.read().rsplit(")", 1)[-1].split()[0] != "Z"
-    except OSError:
-        return True
 
 
 def lock_path_for(location: str) -> Path:

@@ -47,6 +47,9 @@ from prioritizer.domain.values import (
     Unchecked,
     check_instant,
 )
+from prioritizer.safety.backup import pre_migration_hook
+from prioritizer.safety.damage import raise_if_damaged, refusal
+from prioritizer.safety.health import check_before_opening, is_malformed
 from prioritizer.storage.engine import READ_ONLY, make_engine, migrate, resolve_location, sqlite_connection, sqlite_path, storage_errors
 from prioritizer.storage.fastlist import (
     IMPORTANCES,
@@ -184,23 +187,23 @@ class Service:
     ) -> Service:
         """Open (creating or migrating) the database at a location.
 
-        Data safety (see backup.py / integrity.py), in this order: the health check of
-        an existing file, before any connection exists (a damaged file raises
-        DatabaseDamagedError, another application's file ForeignDatabaseError); the
-        engine (a missing file is created only when ``create``); a verified backup
-        before any migration (no backup, no migration); the migration.
+        Data safety (safety/health.py, safety/backup.py), in this order: the health check
+        of an existing file, before any connection exists (a damaged file raises
+        DatabaseDamagedError naming the newest good backup, another application's file
+        ForeignDatabaseError: ``damage.refusal``); the engine (a missing file is created
+        only when ``create``); a verified backup before any migration (no backup, no
+        migration); the migration.
         ``deep_check=False`` leaves out the page check (the window runs it after its
         first paint); SQLite meeting a damaged page while opening still raises
         DatabaseDamagedError. The automatic backup is not taken here: the command
         line takes it after a command that wrote, the window after its first paint.
         """
-        from prioritizer.safety.backup import pre_migration_hook
-        from prioritizer.safety.health import ensure_healthy, is_malformed, raise_if_damaged
-
         resolved = resolve_location(location)
         path = sqlite_path(resolved)
         if path is not None and path.is_file():
-            ensure_healthy(resolved, path, pages=deep_check)
+            health = check_before_opening(path, pages=deep_check)
+            if health is not None:
+                raise refusal(resolved, health)
         with storage_errors(path):
             engine = make_engine(resolved, create=create)
             try:

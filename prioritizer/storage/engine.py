@@ -24,7 +24,13 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
+from prioritizer.domain.values import DatabaseBusyError as DatabaseBusyError  # re-exported: callers import it from here too
 from prioritizer.domain.values import InputError
+from prioritizer.domain.values import StorageError as StorageError  # re-exported: callers import it from here too
+from prioritizer.storage.errors import ForeignDatabaseError as ForeignDatabaseError  # re-exported
+from prioritizer.storage.errors import SchemaTooNewError as SchemaTooNewError  # re-exported
+from prioritizer.storage.errors import disk_error as disk_error  # re-exported
+from prioritizer.storage.files import pid_alive
 from prioritizer.storage.location import (  # re-exported: callers import them from here too
     APP_NAME as APP_NAME,
 )
@@ -44,21 +50,13 @@ from prioritizer.storage.location import (
     sqlite_path as sqlite_path,
 )
 from prioritizer.storage.schema import Base, Setting
+from prioritizer.storage.version import APPLICATION_ID as APPLICATION_ID  # re-exported
+from prioritizer.storage.version import SCHEMA_VERSION as SCHEMA_VERSION  # re-exported: migrate reads it from here
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-SCHEMA_VERSION = 3
-APPLICATION_ID = 0x50524954  # PRAGMA application_id of our files ("PRIT"; integrity.py tells others apart by it)
 READ_ONLY = "prioritizer_read_only"  # execution option of read-only units
-
-
-class SchemaTooNewError(RuntimeError):
-    """The database was written by a newer Prioritizer; it is left untouched."""
-
-
-class ForeignDatabaseError(InputError):
-    """The file is another application's SQLite database: refused, never adopted; nothing was changed."""
 
 
 def _prepare_file(path: Path) -> None:
@@ -79,10 +77,6 @@ def _create_database_file(path: Path) -> None:
     start-up check would rightly call damaged. ``link`` (unlike ``rename``)
     fails if another process created the file meanwhile: nobody is overwritten.
     """
-    import sqlite3
-
-    from prioritizer.safety.lock import pid_alive
-
     for leftover in path.parent.glob(f".{path.name}.creating-*"):  # from a process killed mid-creation
         pid = leftover.name.rsplit("-", 1)[-1]
         if pid.isdigit() and not pid_alive(int(pid)):
@@ -106,40 +100,6 @@ def _create_database_file(path: Path) -> None:
             pass  # another process won the race; use its file
     finally:
         partial.unlink(missing_ok=True)
-
-
-from prioritizer.domain.values import DatabaseBusyError as DatabaseBusyError  # noqa: E402 - re-exported: callers import it from here too
-from prioritizer.domain.values import StorageError as StorageError  # noqa: E402 - re-exported: callers import it from here too
-
-FULL_MARGIN = 256 * 1024  # less free than this and SQLite's "I/O error" is the disk being full
-
-
-def _nearly_full(path: Path) -> bool:
-    try:
-        st = os.statvfs(path.parent if path.parent != Path() else Path.cwd())
-    except OSError:
-        return False
-    return st.f_bavail * st.f_frsize < FULL_MARGIN
-
-
-def disk_error(error: BaseException, path: Path | None = None) -> StorageError | None:
-    """The plain StorageError for SQLite's or the system's words of a refused write, or None for anything else.
-
-    A full disk often reaches SQLite as "disk I/O error" (its -shm cannot grow): with
-    the file's disk nearly full that is said as a full disk, never as damage.
-    """
-    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
-        return StorageError("the disk is full: nothing was saved; free some space and try again")
-    orig = getattr(error, "orig", None)
-    text = str(orig if orig is not None else error).lower()
-    io_error = "disk i/o error" in text or "unable to open database file" in text
-    if "database or disk is full" in text or (io_error and path is not None and _nearly_full(path)):
-        return StorageError("the disk is full: nothing was saved; free some space and try again")
-    if "disk i/o error" in text:
-        return StorageError("the disk refused the write (I/O error): nothing was saved; check the disk and try again")
-    if "readonly" in text:
-        return StorageError("the database file is read-only: nothing was saved; check its permissions")
-    return None
 
 
 @contextmanager

@@ -45,7 +45,9 @@ from prioritizer.domain.values import (
     Status,
     clamp_micros,
 )
+from prioritizer.storage.location import sqlite_uri
 from prioritizer.storage.ordering import ORDER_BY
+from prioritizer.storage.version import SCHEMA_VERSION
 
 TYPE_CHECKING = False  # typing costs ~6 ms of every command; the annotations are strings
 if TYPE_CHECKING:
@@ -53,7 +55,6 @@ if TYPE_CHECKING:
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # models.EPOCH (models imports SQLAlchemy)
 _LO, _HI = EARLIEST_MICROS, LATEST_MICROS  # the app's years (domain.clamp_micros)
-SCHEMA_VERSION = 3  # db.SCHEMA_VERSION; tests/test_fastlist.py checks they agree
 
 # The columns every item view is built from, in row order. Instants are raw integer
 # microseconds (no per-value type processing); row_view converts them.
@@ -438,11 +439,6 @@ def database_file(option: str | None) -> Path | None:
     return Path(location).expanduser()
 
 
-def _uri(path: Path, mode: str) -> str:
-    text = str(path.absolute()).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
-    return f"file:{text}?mode={mode}"
-
-
 def connect_reading(path: Path) -> sqlite3.Connection | None:
     """A connection that only reads and leaves the files as it found them; None to take the Service path.
 
@@ -459,7 +455,7 @@ def connect_reading(path: Path) -> sqlite3.Connection | None:
         return None
     mode = "ro" if path.with_name(path.name + "-wal").exists() else "rw"
     try:
-        conn = sqlite3.connect(_uri(path, mode), uri=True, timeout=5, isolation_level=None)
+        conn = sqlite3.connect(sqlite_uri(path, mode), uri=True, timeout=5, isolation_level=None)
     except sqlite3.Error:
         return None
     try:

@@ -7,6 +7,7 @@ command line's after-write check can find the file without importing it.
 from __future__ import annotations
 
 import os
+import urllib.parse
 from pathlib import Path
 
 APP_NAME = "prioritizer"
@@ -59,6 +60,20 @@ def sqlite_path(location: str) -> Path | None:
     if not database or database == ":memory:":
         return None
     return Path(database)
+
+
+def sqlite_uri(path: Path, mode: str = "ro", *, immutable: bool = False) -> str:
+    """The ``file:`` URI that opens exactly ``path`` with ``sqlite3.connect(..., uri=True)``.
+
+    Every character outside letters, digits and ``/`` is percent-escaped: in a URI a
+    ``?`` starts the options and a ``#`` ends the name, so ``/data/team#2.sqlite3``
+    written as is would open ``/data/team``. ``mode`` is SQLite's (``ro``, ``rw``,
+    ``rwc``); ``immutable`` reads a file nobody writes without locks or a ``-wal``.
+    """
+    name = urllib.parse.quote(str(path.expanduser().absolute()), safe="/")
+    options = f"mode={mode}&immutable=1" if immutable else f"mode={mode}"
+    # An empty authority (file:///...), so a path that starts with // is never read as a host name.
+    return f"file://{name}?{options}"
 
 
 def peek_location(option: str | None) -> str | None:

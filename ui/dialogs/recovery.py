@@ -38,7 +38,8 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QPushButton, QWid
 
 from prioritizer.domain.values import InputError
 from prioritizer.safety.backup import BackupError, backup_dir, backup_now, maybe_backup_quietly, restore
-from prioritizer.safety.health import DatabaseDamagedError, check_database, damaged_error, is_malformed, quarantine
+from prioritizer.safety.damage import DatabaseDamagedError, damaged_error, quarantine
+from prioritizer.safety.health import check_database, is_malformed
 from prioritizer.services.service import Service
 from prioritizer.storage.engine import SchemaTooNewError, StorageError, resolve_location, sqlite_path
 
