@@ -8,13 +8,14 @@ import os
 import stat
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from prioritizer.io import exports
-from prioritizer.io.exports import FORMULA_PREFIXES, atomic_write, items_csv, neutralise_cell, review_csv, review_html
+from prioritizer.io.atomic import write_atomically
+from prioritizer.io.exports import FORMULA_PREFIXES, items_csv, neutralise_cell, review_csv, review_html
 from prioritizer.reports.review import build_review
 from prioritizer.services.service import ItemDraft, Service
 
@@ -78,26 +79,26 @@ def test_items_csv_neutralises_user_text(service: Service) -> None:
         assert not any(cell.startswith(FORMULA_PREFIXES) for cell in row)
 
 
-def test_atomic_write_is_owner_only_and_replaces(tmp_path: Path) -> None:
+def test_write_atomically_is_owner_only_and_replaces(tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
     target.write_bytes(b"old")
     target.chmod(0o644)
-    atomic_write(target, b"new content")
+    write_atomically(target, b"new content")
     assert target.read_bytes() == b"new content"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]  # no temp file left
 
 
-def test_atomic_write_failure_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_write_atomically_failure_keeps_the_old_file(tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
     target.write_bytes(b"old")
 
-    def boom(src: str, dst: str) -> None:
-        raise OSError("disk full")
+    def half_then_full(handle: BinaryIO) -> None:
+        handle.write(b"new, half of it")
+        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(exports.os, "replace", boom)
-    with pytest.raises(OSError, match="disk full"):
-        atomic_write(target, b"new")
+    with pytest.raises(OSError, match="No space left"):
+        write_atomically(target, half_then_full)
     assert target.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
 

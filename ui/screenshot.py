@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from prioritizer.domain.values import InputError
+from prioritizer.io.atomic import write_atomically
 from prioritizer.services.service import Service
 
 _SIZE = re.compile(r"^\s*(\d{2,5})\s*[xX×]\s*(\d{2,5})\s*$")
@@ -30,6 +31,7 @@ def save_screenshot(service: Service, file: Path, view: str = "matrix", size: tu
     from prioritizer.ui.app import application
     from prioritizer.ui.main_window import MainWindow
     from prioritizer.ui.theme import apply_theme
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
     from PySide6.QtWidgets import QApplication
 
     app = application()
@@ -44,10 +46,14 @@ def save_screenshot(service: Service, file: Path, view: str = "matrix", size: tu
             QApplication.processEvents()
         window.matrix.focus_active()
         QApplication.processEvents()
-        pixmap = window.grab()
+        png = QByteArray()
+        buffer = QBuffer(png)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        if not window.grab().save(buffer, "PNG"):
+            raise OSError(f"cannot make the picture for {file}")
+        buffer.close()
         file.parent.mkdir(parents=True, exist_ok=True)
-        if not pixmap.save(str(file), "PNG"):
-            raise OSError(f"cannot write {file}")
+        write_atomically(file, bytes(png.data()))
     finally:
         window.close()
         window.deleteLater()

@@ -61,7 +61,8 @@ def _target(text: str) -> Path:
 
 def cmd_review(args: argparse.Namespace, now: datetime | None) -> int:
     """Build the weekly review and print or write it."""
-    from prioritizer.io.exports import atomic_write, review_csv, review_html
+    from prioritizer.io.atomic import write_atomically
+    from prioritizer.io.exports import review_csv, review_html
     from prioritizer.reports.review import build_review, review_text, review_to_json
 
     target = None
@@ -74,18 +75,18 @@ def cmd_review(args: argparse.Namespace, now: datetime | None) -> int:
         print_json(review_to_json(review))
     elif args.csv:
         assert target is not None
-        atomic_write(target, review_csv(review))
+        write_atomically(target, review_csv(review))
         print(f"review written to {target}")
     elif args.html:
         assert target is not None
-        atomic_write(target, review_html(review).encode("utf-8"))
+        write_atomically(target, review_html(review).encode("utf-8"))
         print(f"review written to {target}")
     elif args.pdf:
         assert target is not None
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from prioritizer.ui.tabs.review_pdf import review_pdf_bytes  # lazy: Qt only for --pdf
 
-        atomic_write(target, review_pdf_bytes(review))
+        write_atomically(target, review_pdf_bytes(review))
         print(f"review written to {target}")
     else:
         print(review_text(review), end="")
@@ -107,12 +108,13 @@ def cmd_import(args: argparse.Namespace, now: datetime | None) -> int:
 
 def cmd_export(args: argparse.Namespace, now: datetime | None) -> int:
     """Write every item as CSV."""
-    from prioritizer.io.exports import atomic_write, items_csv
+    from prioritizer.io.atomic import write_atomically
+    from prioritizer.io.exports import items_csv
 
     target = _target(args.csv)
     service = open_service(args, now)
     data = items_csv(service)
-    atomic_write(target, data)
+    write_atomically(target, data)
     rows = max(0, sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8-sig")))) - 1)
     print(f"{rows} items written to {target}")
     return 0

@@ -7,9 +7,9 @@ Two hazards are handled here once, for every export:
   and customer names come from other people (escalation e-mails, calendar
   invitations), so every text cell goes through ``neutralise_cell``, which puts
   a single quote in front: the spreadsheet then shows the text as typed.
-* **Half-written files.** ``atomic_write`` writes a temporary file next to the
-  target, fsyncs it and renames it over the target, so a crash or a full disk
-  never leaves a truncated export (or a truncated previous version) behind.
+* **Half-written files.** Every export is written with ``io.atomic.write_atomically``
+  (a temporary file next to the target, fsynced, renamed over it), so a crash or
+  a full disk never leaves a truncated export (or a truncated previous version).
 
 HTML escapes every user text and draws its charts as inline SVG generated here,
 so the file is self-contained (no scripts, no network) and safe to mail.
@@ -20,11 +20,8 @@ from __future__ import annotations
 import csv
 import html
 import io
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import datetime, tzinfo
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prioritizer.domain.clock import to_local
@@ -42,7 +39,6 @@ __all__ = [
     "KIND_COLOURS",
     "QUADRANT_COLOURS",
     "TARGET_COLOUR",
-    "atomic_write",
     "items_csv",
     "neutralise_cell",
     "review_csv",
@@ -90,40 +86,6 @@ def neutralise_cell(value: object) -> str:
     if text.startswith(FORMULA_PREFIXES):
         return "'" + text
     return text
-
-
-def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` all at once: temp file in the same folder, fsync, rename.
-
-    The file is owner-only (0600): exports hold customer names and notes.
-    """
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except FileNotFoundError:
-            pass
-        raise
-    # The rename itself must reach the disk too, or a crash can bring the old file back.
-    try:
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
 
 
 def _stamp(value: datetime | None, tz: tzinfo | None) -> str:

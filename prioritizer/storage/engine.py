@@ -30,7 +30,7 @@ from prioritizer.domain.values import StorageError as StorageError  # re-exporte
 from prioritizer.storage.errors import ForeignDatabaseError as ForeignDatabaseError  # re-exported
 from prioritizer.storage.errors import SchemaTooNewError as SchemaTooNewError  # re-exported
 from prioritizer.storage.errors import disk_error as disk_error  # re-exported
-from prioritizer.storage.files import pid_alive
+from prioritizer.storage.files import fsync_folder, pid_alive
 from prioritizer.storage.location import (  # re-exported: callers import them from here too
     APP_NAME as APP_NAME,
 )
@@ -98,6 +98,8 @@ def _create_database_file(path: Path) -> None:
             os.link(partial, path)
         except FileExistsError:
             pass  # another process won the race; use its file
+        else:
+            fsync_folder(path.parent)  # the new name survives a crash too
     finally:
         partial.unlink(missing_ok=True)
 

@@ -23,7 +23,7 @@ from prioritizer.reports.colours import KIND_COLOURS, QUADRANT_COLOURS, TARGET_C
 from prioritizer.reports.review import ChartsData, Review, review_charts_data, review_tables, section_title
 from prioritizer.text.humanize import minutes_text
 
-__all__ = ["paint_days", "paint_hbars", "paint_trend", "review_pdf_bytes", "write_review_pdf"]
+__all__ = ["paint_days", "paint_hbars", "paint_trend", "review_pdf_bytes"]
 
 INK = QColor("#222222")
 MUTED = QColor("#666666")
@@ -367,10 +367,3 @@ def review_pdf_bytes(review: Review) -> bytes:
         painter.end()
     buffer.close()
     return bytes(data.data())
-
-
-def write_review_pdf(review: Review, path: str) -> None:
-    """Write the review PDF atomically."""
-    from prioritizer.io.exports import atomic_write
-
-    atomic_write(path, review_pdf_bytes(review))

@@ -42,7 +42,8 @@ from PySide6.QtWidgets import (
 
 from prioritizer.domain.clock import local_date
 from prioritizer.domain.values import InputError, Kind, Quadrant
-from prioritizer.io.exports import TARGET_COLOUR, atomic_write, neutral_display, review_csv, review_html
+from prioritizer.io.atomic import write_atomically
+from prioritizer.io.exports import TARGET_COLOUR, neutral_display, review_csv, review_html
 from prioritizer.reports.review import Review, build_review, review_charts_data, review_tables, section_title
 from prioritizer.text.humanize import minutes_text
 
@@ -272,7 +273,7 @@ class ReviewView(RefreshWhenShown):
             data = review_csv(self.review)
         else:
             raise InputError(f"unknown export format {kind!r}")
-        atomic_write(path, data)
+        write_atomically(path, data)
 
     def export_dialog(self, kind: str) -> None:
         """Ask for a file name and export."""
