@@ -114,7 +114,7 @@ def test_v2_gains_a_row_version_that_edits_check(db_path: Path) -> None:
     _fixture_copy(2, db_path)
     svc = Service.open(str(db_path), now=NOW)
     try:
-        assert _version(db_path) == 3
+        assert _version(db_path) == db.SCHEMA_VERSION
         views = svc.list_items(include_closed=True)
         assert views and {v.version for v in views} == {1}
         target = views[0]
@@ -212,3 +212,25 @@ def test_a_newer_database_is_refused_and_not_changed(db_path: Path, capsys: pyte
     with pytest.raises(bk.BackupError, match="newer"):
         bk.backup_now(str(db_path))
     assert bk.list_backups(str(db_path)) == []
+
+
+def test_v3_incident_still_reads_and_user_moves_gain_their_action(db_path: Path) -> None:
+    """Migration 4: what the user did is a field of the triage log; an incident recorded before it reads as it was."""
+    from datetime import timedelta
+
+    from prioritizer.domain.values import Actor, TriageAction
+
+    _fixture_copy(3, db_path)
+    svc = Service.open(str(db_path), now=NOW)
+    try:
+        (incident,) = svc.incidents(NOW - timedelta(days=30), NOW)
+        titles = {v.id: v.title for v in svc.list_items(include_closed=True)}
+        assert incident.title == "ACME outage" and incident.duration == timedelta(hours=2)
+        assert [titles[i] for i in incident.captured] == ["Sev1 ACME checkout down"]
+        assert sorted(titles[i] for i in incident.moved) == ["Q1 staffing plan", "Refund backlog"]
+        assert [titles[i] for i in incident.done] == ["Sev1 ACME checkout down"] and incident.minutes_logged == 90
+        plan = next(i for i, t in titles.items() if t == "Q1 staffing plan")
+        by_user = [e.action for e in svc.history(plan) if e.actor is Actor.USER]
+        assert by_user == [TriageAction.MOVE, TriageAction.UNPIN]
+    finally:
+        svc.close()

@@ -101,6 +101,19 @@ class Actor(enum.StrEnum):
     USER = "user"
 
 
+class TriageAction(enum.StrEnum):
+    """What the user did when a placement changed by their hand (the rules' changes have none).
+
+    Stored with each triage-log row, so what happened is read from a field, never
+    from the row's human note (which may be reworded).
+    """
+
+    MOVE = "move"  # dragged or moved to a quadrant (pinned there)
+    UNPIN = "unpin"  # "let the rules decide"
+    UNDO = "undo"  # a pin state put back by undo
+    REOPEN = "reopen"  # a done or dropped item opened again
+
+
 class EntrySource(enum.StrEnum):
     """Where a time entry came from."""
 
@@ -241,6 +254,7 @@ class TriageEvent:
     to_quadrant: Quadrant
     actor: Actor
     note: str = ""
+    action: TriageAction | None = None
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from prioritizer.domain.values import (
     StaleItemError,
     Status,
     TimeEntryView,
+    TriageAction,
     TriageEvent,
     Unchecked,
     check_instant,
@@ -278,13 +279,15 @@ class Service:
         return Result(policy, Changes(items=frozenset(changed), policy=True))
 
     # ---------------------------------------------------------- placement cache
-    def _replace(self, session: Session, item: Item, now: datetime, policy: Policy, actor: Actor, note: str) -> bool:
-        """Re-place an item at ``now``; log and split time if its quadrant changed."""
+    def _replace(
+        self, session: Session, item: Item, now: datetime, policy: Policy, actor: Actor, note: str, action: TriageAction | None = None
+    ) -> bool:
+        """Re-place an item at ``now``; log (with the user's ``action``) and split time if its quadrant changed."""
         placement = rules.place(_facts(item), now, policy)
         old = item.quadrant
         changed = placement.quadrant.value != old
         if changed:
-            self._log(session, item, now, old, placement.quadrant, actor, note)
+            self._log(session, item, now, old, placement.quadrant, actor, note, action)
         item.quadrant = placement.quadrant.value
         item.urgent = placement.urgent
         item.important = placement.important
@@ -292,8 +295,28 @@ class Service:
         item.changes_at = placement.changes_at
         return changed
 
-    def _log(self, session: Session, item: Item, at: datetime, old: str | None, new: Quadrant, actor: Actor, note: str) -> None:
-        session.add(TriageLog(item_id=item.id, at=at, from_quadrant=old, to_quadrant=new.value, actor=actor.value, note=note))
+    def _log(
+        self,
+        session: Session,
+        item: Item,
+        at: datetime,
+        old: str | None,
+        new: Quadrant,
+        actor: Actor,
+        note: str,
+        action: TriageAction | None,
+    ) -> None:
+        session.add(
+            TriageLog(
+                item_id=item.id,
+                at=at,
+                from_quadrant=old,
+                to_quadrant=new.value,
+                actor=actor.value,
+                note=note,
+                action=action.value if action is not None else None,
+            )
+        )
         running = session.scalar(select(TimeEntry).where(TimeEntry.item_id == item.id, TimeEntry.end.is_(None)))
         if running is not None and running.quadrant != new.value:
             session.info["time_changed"] = True  # tells the caller's Changes that time moved
@@ -482,6 +505,7 @@ class Service:
                     to_quadrant=Quadrant(r.to_quadrant),
                     actor=Actor(r.actor),
                     note=r.note,
+                    action=TriageAction(r.action) if r.action else None,
                 )
                 for r in rows
             ]
@@ -742,7 +766,7 @@ class Service:
                 else:
                     item.pinned_quadrant, item.pinned_at = quadrant.value, now
                 item.updated_at = now
-                self._replace(session, item, now, policy, Actor.USER, "moved by you")
+                self._replace(session, item, now, policy, Actor.USER, "moved by you", TriageAction.MOVE)
         time_changed = bool(session.info.get("time_changed"))
         return Result(ids, Changes(items=frozenset(ids), time=time_changed, versions=_versions(items)))
 
@@ -757,7 +781,7 @@ class Service:
                 item.pinned_quadrant, item.pinned_at = None, None
                 item.updated_at = now
                 if item.status == Status.OPEN.value:
-                    self._replace(session, item, now, policy, Actor.USER, "pin cleared: the rules decide")
+                    self._replace(session, item, now, policy, Actor.USER, "pin cleared: the rules decide", TriageAction.UNPIN)
         time_changed = bool(session.info.get("time_changed"))
         return Result(ids, Changes(items=frozenset(ids), time=time_changed, versions=_versions(items)))
 
@@ -780,7 +804,7 @@ class Service:
                 item.pinned_at = pinned_at if quadrant else None
                 item.updated_at = now
                 if item.status == Status.OPEN.value:
-                    self._replace(session, item, now, policy, Actor.USER, "undone")
+                    self._replace(session, item, now, policy, Actor.USER, "undone", TriageAction.UNDO)
         time_changed = bool(session.info.get("time_changed"))
         return Result(ids, Changes(items=frozenset(ids), time=time_changed, versions=_versions(items)))
 
@@ -819,7 +843,7 @@ class Service:
                 item.status = Status.OPEN.value
                 item.closed_at = None
                 item.updated_at = now
-                self._replace(session, item, now, policy, Actor.USER, "reopened")
+                self._replace(session, item, now, policy, Actor.USER, "reopened", TriageAction.REOPEN)
         return Result(ids, Changes(items=frozenset(ids), added=frozenset(ids), versions=_versions(items)))
 
     def delete(self, item_id: int, *, version: int | None = None) -> Result[int]:

@@ -224,7 +224,24 @@ def _add_item_version(conn: Connection) -> None:
     index.create(conn)  # no checkfirst: reflecting the expression index of step 2 only warns, and this step runs once
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _add_open_rank_index, 3: _add_item_version}
+# The notes the user's placement changes were written with before schema 4 (services/service.py).
+_ACTION_NOTES = {"move": "moved by you", "unpin": "pin cleared: the rules decide", "undo": "undone", "reopen": "reopened"}
+
+
+def _add_triage_action(conn: Connection) -> None:
+    """4: what the user did, as a field of each triage-log row (models.TriageLog.action), NULL for the rules' rows.
+
+    Earlier rows get theirs from the exact note this code wrote with each action, once,
+    here: from now on nothing reads a note to learn what happened.
+    """
+    conn.exec_driver_sql("ALTER TABLE triage_log ADD COLUMN action VARCHAR(16)")
+    for action, note in _ACTION_NOTES.items():
+        conn.execute(
+            text("UPDATE triage_log SET action = :action WHERE actor = 'user' AND note = :note"), {"action": action, "note": note}
+        )
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _add_open_rank_index, 3: _add_item_version, 4: _add_triage_action}
 
 
 def schema_version(engine: Engine) -> int:

@@ -208,6 +208,7 @@ class TriageLog(Base):
     to_quadrant: Mapped[str] = mapped_column(String(16))
     actor: Mapped[str] = mapped_column(String(8))
     note: Mapped[str] = mapped_column(Text, default="")
+    action: Mapped[str | None] = mapped_column(String(16))  # a TriageAction for the user's changes (schema 4)
 
     __table_args__ = (Index("ix_triage_item_at", "item_id", "at"), Index("ix_triage_at", "at"))
 

@@ -7,5 +7,5 @@ import another just to learn them.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3  # bump with each new step in engine.MIGRATIONS
+SCHEMA_VERSION = 4  # bump with each new step in engine.MIGRATIONS
 APPLICATION_ID = 0x50524954  # PRAGMA application_id of our files ("PRIT"): tells them from other applications'

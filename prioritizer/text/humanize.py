@@ -6,6 +6,7 @@ from datetime import datetime, tzinfo
 
 from prioritizer.domain.clock import to_local
 from prioritizer.domain.rules import describe_seconds
+from prioritizer.domain.values import IncidentSummary
 
 
 def countdown(due: datetime, now: datetime) -> str:
@@ -38,3 +39,24 @@ def minutes_text(minutes: float) -> str:
     total = int(round(minutes))
     hours, rest = divmod(total, 60)
     return f"{hours} h {rest:02d}" if hours else f"{rest} min"
+
+
+def incident_summary_text(summary: IncidentSummary, titles: dict[int, str]) -> str:
+    """An incident's summary as a few plain lines, naming the items (``titles`` maps id to title)."""
+
+    def names(ids: tuple[int, ...]) -> str:
+        shown = ", ".join(titles.get(i, f"item {i}") for i in ids[:6])
+        more = f" and {len(ids) - 6} more" if len(ids) > 6 else ""
+        return f": {shown}{more}" if ids else ""
+
+    minutes = summary.duration.total_seconds() / 60
+    return "\n".join(
+        [
+            f"Lasted {minutes_text(minutes)}.",
+            f"Captured {len(summary.captured)}{names(summary.captured)}",
+            f"Moved {len(summary.moved)}{names(summary.moved)}",
+            f"Delegated {len(summary.delegated)}{names(summary.delegated)}",
+            f"Done {len(summary.done)}{names(summary.done)}",
+            f"Time logged meanwhile: {minutes_text(summary.minutes_logged)}.",
+        ]
+    )

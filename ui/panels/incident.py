@@ -1,98 +1,23 @@
 """Incident mode: a clock and a banner while escalations pour in, then a summary.
 
-:class:`IncidentController` starts and ends an incident, collects the ids every
-operation touched meanwhile (from :attr:`Bus.changed`), and at the end computes an
-:class:`~prioritizer.domain.values.IncidentSummary` from the core's items, triage history
-and time entries. :func:`record_incident` keeps it for the weekly review through
-``Service.record_incident``.
+:class:`IncidentController` starts and ends an incident and counts the items touched
+meanwhile for the banner (from :attr:`Bus.changed`). The summary at the end is the
+core's (``prioritizer.services.incidents``): the window only shows it.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from prioritizer.ui.bus import Bus
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
-from prioritizer.domain.values import Actor, Changes, IncidentSummary, Quadrant, Status
-from prioritizer.text.humanize import local_stamp, minutes_text
+from prioritizer.domain.values import Changes, IncidentSummary
+from prioritizer.text.humanize import incident_summary_text as summary_text
 
-if TYPE_CHECKING:  # services imports SQLAlchemy, which the start-up does not wait for
-    from prioritizer.services.service import Service
-
-
-def summary_text(summary: IncidentSummary, titles: dict[int, str]) -> str:
-    """The summary as a few plain lines, naming the items (``titles`` maps id to title)."""
-
-    def names(ids: tuple[int, ...]) -> str:
-        shown = ", ".join(titles.get(i, f"item {i}") for i in ids[:6])
-        more = f" and {len(ids) - 6} more" if len(ids) > 6 else ""
-        return f": {shown}{more}" if ids else ""
-
-    minutes = summary.duration.total_seconds() / 60
-    return "\n".join(
-        [
-            f"Lasted {minutes_text(minutes)}.",
-            f"Captured {len(summary.captured)}{names(summary.captured)}",
-            f"Moved {len(summary.moved)}{names(summary.moved)}",
-            f"Delegated {len(summary.delegated)}{names(summary.delegated)}",
-            f"Done {len(summary.done)}{names(summary.done)}",
-            f"Time logged meanwhile: {minutes_text(summary.minutes_logged)}.",
-        ]
-    )
-
-
-def summarize(service: Service, started: datetime, ended: datetime, item_ids: set[int]) -> tuple[IncidentSummary, dict[int, str]]:
-    """Compute the summary of an incident from the items it touched; also their titles."""
-
-    def inside(moment: datetime | None) -> bool:
-        return moment is not None and started <= moment <= ended
-
-    views = service.list_items(ids=sorted(item_ids), include_closed=True) if item_ids else []
-    captured: list[int] = []
-    moved: list[int] = []
-    delegated: list[int] = []
-    done: list[int] = []
-    seconds = 0.0
-    for view in sorted(views, key=lambda v: v.id):
-        events = [e for e in service.history(view.id) if inside(e.at)]
-        if inside(view.created_at):
-            captured.append(view.id)
-        if any(e.actor is Actor.USER and e.note.startswith(("moved", "pin cleared")) for e in events):
-            moved.append(view.id)
-        # Sent to Delegate during the incident and still there at its end (an item that landed in
-        # Delegate and was then pulled into Do was not delegated).
-        to_delegate = view.quadrant is Quadrant.DELEGATE and any(e.to_quadrant is Quadrant.DELEGATE for e in events)
-        handed = bool(view.delegated_to) and (inside(view.updated_at) or inside(view.created_at))
-        if view.status is Status.OPEN and (to_delegate or handed):
-            delegated.append(view.id)
-        if view.status is Status.DONE and inside(view.closed_at):
-            done.append(view.id)
-        for entry in service.entries(view.id):
-            start, end = max(entry.start, started), min(entry.end or ended, ended)
-            if end > start:
-                seconds += (end - start).total_seconds()
-    summary = IncidentSummary(
-        started_at=started,
-        ended_at=ended,
-        title=f"Incident {local_stamp(started, service.tz)}",
-        captured=tuple(captured),
-        moved=tuple(moved),
-        delegated=tuple(delegated),
-        done=tuple(done),
-        minutes_logged=round(seconds / 60),
-    )
-    return summary, {v.id: v.title for v in views}
-
-
-def record_incident(service: Service, summary: IncidentSummary) -> IncidentSummary:
-    """Keep a finished incident for the weekly review (stored by the core); returns it with its id."""
-    incident_id = service.record_incident(summary).value
-    return replace(summary, id=incident_id)
+__all__ = ["IncidentBanner", "IncidentController", "summary_text"]
 
 
 class IncidentController(QObject):
@@ -132,10 +57,13 @@ class IncidentController(QObject):
         """End the incident; returns (and records) its summary."""
         if self.started_at is None:
             return None
+        # Here, not at the top: the services bring SQLAlchemy, which the window loads after its first paint.
+        from prioritizer.services.incidents import end_incident, titles
+
         service = self.bus.service
-        summary, self.titles = summarize(service, self.started_at, service.now(), set(self.touched))
         # Waits out another program's write (ui/bus.py); refused after all, the incident stays open to end again.
-        summary = self.bus.call(record_incident, service, summary)
+        summary = self.bus.call(end_incident, service, self.started_at)
+        self.titles = titles(service, summary)
         self.started_at = None
         self.touched = set()
         self.ended.emit(summary)
