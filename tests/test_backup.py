@@ -14,11 +14,12 @@ from prioritizer.cli import main
 from prioritizer.safety import backup as bk
 from prioritizer.services.service import ItemDraft, Service
 from prioritizer.storage.engine import DB_FILENAME, SCHEMA_VERSION
+from prioritizer.storage.location import sqlite_uri
 from tests.conftest import NOW
 
 
 def _titles(path: Path) -> list[str]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(sqlite_uri(path), uri=True)
     try:
         return [r[0] for r in conn.execute("SELECT title FROM items ORDER BY id")]
     finally:

@@ -12,6 +12,7 @@ import pytest
 from prioritizer.cli import main
 from prioritizer.safety import backup as bk
 from prioritizer.services.service import ItemDraft, Service
+from prioritizer.storage.location import sqlite_uri
 from tests.conftest import NOW
 
 
@@ -127,7 +128,7 @@ def test_the_end_of_an_incident_backs_up_what_changed_however_recent_the_last_ba
 def _rows(path: Path) -> list[tuple[str]]:
     import sqlite3
 
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(sqlite_uri(path), uri=True)
     try:
         return conn.execute("SELECT title FROM items ORDER BY id").fetchall()
     finally:

@@ -21,6 +21,7 @@ from prioritizer.cli import main
 from prioritizer.safety import backup as bk
 from prioritizer.services.service import Service
 from prioritizer.storage import engine as db
+from prioritizer.storage.location import sqlite_uri
 from tests.conftest import NOW
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -28,7 +29,7 @@ TABLES = ("items", "time_entries", "triage_log", "settings", "incidents")
 
 
 def _dump(path: Path) -> dict[str, list[dict[str, object]]]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(sqlite_uri(path), uri=True)
     conn.row_factory = sqlite3.Row
     try:
         return {t: [dict(r) for r in conn.execute(f"SELECT * FROM {t} ORDER BY rowid")] for t in TABLES}
@@ -37,7 +38,7 @@ def _dump(path: Path) -> dict[str, list[dict[str, object]]]:
 
 
 def _version(path: Path) -> int:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(sqlite_uri(path), uri=True)
     try:
         return int(conn.execute("SELECT value FROM settings WHERE key='schema_version'").fetchone()[0])
     finally:
@@ -45,7 +46,7 @@ def _version(path: Path) -> int:
 
 
 def _columns(path: Path, table: str) -> set[str]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(sqlite_uri(path), uri=True)
     try:
         return {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
     finally:
@@ -97,7 +98,7 @@ def test_v1_gains_the_open_rank_index(db_path: Path) -> None:
     _fixture_copy(1, db_path)
     Service.open(str(db_path), now=NOW).close()
     assert _version(db_path) == db.SCHEMA_VERSION
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    conn = sqlite3.connect(sqlite_uri(db_path), uri=True)
     try:
         plan = conn.execute(f"EXPLAIN QUERY PLAN SELECT id, quadrant FROM items WHERE status = 'open' ORDER BY {ORDER_BY}").fetchall()
     finally:

@@ -25,6 +25,7 @@ from prioritizer.cli import main
 from prioritizer.safety import backup as bk
 from prioritizer.safety.health import check_database
 from prioritizer.services.service import ItemDraft, Service
+from prioritizer.storage.location import sqlite_uri
 from tests.conftest import NOW
 
 CHILD = Path(__file__).with_name("restore_child.py")
@@ -32,7 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _titles(path: Path) -> list[str]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(sqlite_uri(path), uri=True)
     try:
         return [r[0] for r in conn.execute("SELECT title FROM items ORDER BY id")]
     finally:
@@ -137,7 +138,7 @@ def _database_of_some_size(path: Path) -> None:
 
 
 def _fresh_copy(source: Path, target: Path) -> None:
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = sqlite3.connect(sqlite_uri(source), uri=True)
     dst = sqlite3.connect(str(target))
     try:
         src.backup(dst)
@@ -148,7 +149,7 @@ def _fresh_copy(source: Path, target: Path) -> None:
 
 
 def _garbage_over_an_index(path: Path) -> None:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(sqlite_uri(path), uri=True)
     try:
         (page,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE type = 'index' AND tbl_name = 'items' LIMIT 1").fetchone()
     finally:
