@@ -283,13 +283,14 @@ def test_window_start_on_a_damaged_database_offers_the_restore(qtbot: object, db
 def test_a_storage_error_in_the_window_is_a_dialog_not_a_traceback(qtbot: object, monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
-    from prioritizer.ui.dialogs import recovery, storage_errors
+    from prioritizer.ui import crash
+    from prioritizer.ui.dialogs import storage_errors
 
     shown: list[str] = []
     passed_on: list[BaseException] = []
     monkeypatch.setattr(sys, "excepthook", lambda kind, value, tb: passed_on.append(value))
     monkeypatch.setattr(storage_errors, "_tell", lambda parent, title, text: shown.append(text))
-    hook = recovery.show_storage_errors()
+    hook = crash.install()
     error = StorageError("the disk is full: nothing was saved; free some space and try again")
     try:
         sys.excepthook(StorageError, error, None)

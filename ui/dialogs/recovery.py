@@ -31,7 +31,6 @@ from enum import Enum
 from pathlib import Path
 
 from prioritizer.ui.dialogs.storage_errors import _tell
-from prioritizer.ui.dialogs.storage_errors import show_storage_errors as show_storage_errors  # re-exported (it lives there now)
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QPushButton, QWidget

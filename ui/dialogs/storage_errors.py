@@ -10,7 +10,7 @@ The hook that routes an error escaping a slot here is ``ui/crash.py`` (one hook 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -18,7 +18,6 @@ from PySide6.QtCore import Qt
 from prioritizer.domain.values import DatabaseBusyError
 
 if TYPE_CHECKING:  # the widgets are imported when a message is shown: the window's start does without them
-    from prioritizer.ui.crash import ErrorHook
     from PySide6.QtWidgets import QMessageBox, QWidget
 
 BUSY_MESSAGE = "Another program is writing to the database (an import?); nothing was changed: try again in a moment"
@@ -83,9 +82,3 @@ def tell_busy(parent: QWidget | None) -> QMessageBox:
     box.show()
     return box
 
-
-def show_storage_errors(parent: Callable[[], QWidget | None] = lambda: None) -> ErrorHook:
-    """Install the window's one error hook (``ui/crash.py``); kept under this name for its callers."""
-    from prioritizer.ui import crash
-
-    return crash.install(parent)
