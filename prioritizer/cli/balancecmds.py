@@ -147,6 +147,7 @@ def cmd_balance(args: argparse.Namespace, now: datetime | None) -> int:
 
 def _forgotten_hint(service: Any) -> None:
     """A forgotten timer inflates the balance: say so, with the commands that fix it."""
+    # Here, not at the top: `balance` (this module) reads without SQLAlchemy; these commands need the services.
     from prioritizer.services.timekeeping import forgotten_timer
 
     entry = forgotten_timer(service)
@@ -178,6 +179,7 @@ def cmd_entries(args: argparse.Namespace, now: datetime | None) -> int:
 
 def cmd_entry_edit(args: argparse.Namespace, now: datetime | None) -> int:
     """Change a time entry's span or note."""
+    # Here, not at the top: `balance` (this module) reads without SQLAlchemy; these commands need the services.
     from prioritizer.services.timekeeping import edit_entry, get_entry
 
     service = open_service(args, now)
@@ -192,6 +194,7 @@ def cmd_entry_edit(args: argparse.Namespace, now: datetime | None) -> int:
 
 def cmd_entry_delete(args: argparse.Namespace, now: datetime | None) -> int:
     """Delete a time entry."""
+    # Here, not at the top: `balance` (this module) reads without SQLAlchemy; these commands need the services.
     from prioritizer.services.timekeeping import delete_entry
 
     delete_entry(open_service(args, now), args.entry)
@@ -201,6 +204,7 @@ def cmd_entry_delete(args: argparse.Namespace, now: datetime | None) -> int:
 
 def cmd_target(args: argparse.Namespace, now: datetime | None) -> int:
     """Show or set the proactive target."""
+    # Here, not at the top: `balance` (this module) reads without SQLAlchemy; these commands need the services.
     from prioritizer.services.timekeeping import set_target
 
     service = open_service(args, now)

@@ -12,7 +12,7 @@ TYPE_CHECKING = False  # typing costs ~6 ms of every command; the annotations ar
 if TYPE_CHECKING:  # services imports SQLAlchemy: imported when a command opens one
     from typing import Any
 
-    from prioritizer.services.service import Service
+    from prioritizer.services.service import Service  # here: SQLAlchemy only for commands that open a Service
 
 _OPENED: list[Service] = []
 CREATING_COMMANDS = frozenset({"add", "import", "demo"})
@@ -24,7 +24,7 @@ def open_service(args: argparse.Namespace, now: datetime | None) -> Service:
 
     ``close_services`` (called by ``main`` when the command ends) releases it.
     """
-    from prioritizer.services.service import Service
+    from prioritizer.services.service import Service  # here: SQLAlchemy only for commands that open a Service
 
     # Only the commands that add data create a missing database; the others say there is none.
     service = Service.open(args.db, now=now, create=getattr(args, "command", None) in CREATING_COMMANDS)
@@ -40,7 +40,7 @@ def close_services() -> None:
 
 def when(service: Service, text: str, *, end_of_day: bool = True) -> datetime:
     """A WHEN option relative to the service's clock and zone."""
-    from prioritizer.text.when import parse_when
+    from prioritizer.text.when import parse_when  # here: only commands that take a WHEN load the parser
 
     return parse_when(text, service.now(), service.tz, end_of_day=end_of_day)
 

@@ -1,4 +1,4 @@
-"""Data commands: demo (and, in later modules, import, export, backup)."""
+"""Data commands: demo."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from prioritizer.cli.common import open_service
+from prioritizer.services.demo import fill_demo
 
 
 def register(sub: Any) -> None:
@@ -17,8 +18,6 @@ def register(sub: Any) -> None:
 
 def cmd_demo(args: argparse.Namespace, now: datetime | None) -> int:
     """Fill the database with demo data."""
-    from prioritizer.services.demo import fill_demo
-
     service = open_service(args, now)
     summary = fill_demo(service)
     print(f"demo data added: {summary.open_items} open items, {summary.done_items} done, {summary.time_entries} time entries")

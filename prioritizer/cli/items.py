@@ -149,6 +149,7 @@ def _apply_options(service: Service, draft: ItemDraft, args: argparse.Namespace,
 
 def cmd_add(args: argparse.Namespace, now: datetime | None) -> int:
     """Add an item from quick-add text and options; print its id."""
+    # Here, not at the top: `list` (this module) runs without SQLAlchemy and the quick-add parser.
     from prioritizer.services.service import ItemDraft
     from prioritizer.text.quickadd import parse_quick_add
 

@@ -61,6 +61,7 @@ def _target(text: str) -> Path:
 
 def cmd_review(args: argparse.Namespace, now: datetime | None) -> int:
     """Build the weekly review and print or write it."""
+    # Here, not at the top: review, import and export share this module and each loads only what it uses.
     from prioritizer.io.atomic import write_atomically
     from prioritizer.io.exports import review_csv, review_html
     from prioritizer.reports.review import build_review, review_text, review_to_json
@@ -95,6 +96,7 @@ def cmd_review(args: argparse.Namespace, now: datetime | None) -> int:
 
 def cmd_import(args: argparse.Namespace, now: datetime | None) -> int:
     """Import a .ics or .csv file in one transaction."""
+    # Here, not at the top: review, import and export share this module and each loads only what it uses.
     from prioritizer.io.importers import import_file
 
     service = open_service(args, now)
@@ -108,6 +110,7 @@ def cmd_import(args: argparse.Namespace, now: datetime | None) -> int:
 
 def cmd_export(args: argparse.Namespace, now: datetime | None) -> int:
     """Write every item as CSV."""
+    # Here, not at the top: review, import and export share this module and each loads only what it uses.
     from prioritizer.io.atomic import write_atomically
     from prioritizer.io.exports import items_csv
 

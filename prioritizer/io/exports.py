@@ -22,16 +22,13 @@ import html
 import io
 from collections.abc import Iterable, Sequence
 from datetime import datetime, tzinfo
-from typing import TYPE_CHECKING
 
 from prioritizer.domain.clock import to_local
 from prioritizer.domain.values import ItemView, Quadrant
 from prioritizer.reports.colours import KIND_COLOURS, QUADRANT_COLOURS, TARGET_COLOUR
+from prioritizer.reports.review import Review, review_charts_data, review_tables, section_title
+from prioritizer.services.service import Service
 from prioritizer.text.humanize import minutes_text
-
-if TYPE_CHECKING:
-    from prioritizer.reports.review import Review
-    from prioritizer.services.service import Service
 
 __all__ = [
     "FORMULA_PREFIXES",
@@ -136,8 +133,6 @@ def items_csv(service: Service, include_closed: bool = True) -> bytes:
 # ---------------------------------------------------------------- the review
 def review_csv(review: Review) -> bytes:
     """The review as CSV: one block per section (title row, header row, rows, blank row)."""
-    from prioritizer.reports.review import review_tables
-
     rows: list[Sequence[object]] = []
     for title, header, body in review_tables(review):
         rows.append([title])
@@ -286,8 +281,6 @@ td.n,th.n{text-align:right}.empty{color:#888;font-style:italic}
 
 def review_html(review: Review) -> str:
     """The review as a self-contained HTML page (inline CSS and SVG, every user text escaped)."""
-    from prioritizer.reports.review import review_charts_data, review_tables, section_title
-
     tz = review.tz
     charts = review_charts_data(review)
     share = review.proactive_share

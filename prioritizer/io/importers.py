@@ -58,6 +58,7 @@ from prioritizer.domain.values import EARLIEST, RANGE_TEXT, Importance, InputErr
 from prioritizer.io.exports import CSV_COLUMNS, CSV_READ_ONLY, FORMULA_PREFIXES
 from prioritizer.services.service import ImportRecord, ItemDraft, Service
 from prioritizer.storage.schema import Item
+from prioritizer.text.when import parse_when
 
 __all__ = [
     "CSV_COLUMNS",
@@ -323,6 +324,7 @@ def _rrule_text(component: Any, tz: tzinfo) -> str:
 
 def _occurrences(start: datetime, rule_text: str, lo: datetime, hi: datetime) -> list[datetime]:
     """Starts of a series within [lo, hi], in the start's own zone (wall-clock time kept)."""
+    # Here, not at the top (as icalendar below): only calendar files need them, and they are slow to import.
     from dateutil.rrule import rrulestr  # type: ignore[import-untyped]  # no stubs installed
 
     rule = rrulestr(rule_text, dtstart=start)
@@ -623,8 +625,6 @@ def _int(cell: str, column: str) -> int | None:
 
 
 def _when(service: Service, cell: str, column: str, *, end_of_day: bool) -> datetime | None:
-    from prioritizer.text.when import parse_when
-
     value = cell.strip()
     if not value:
         return None

@@ -44,6 +44,7 @@ def session_run(session: Session) -> Run:
     texts inline their days, so each is new to SQLAlchemy's statement cache, and its
     row-by-row fetch cost more than the read (a week's review: hundreds of rows).
     """
+    # Here, not at the top: the command line's `balance` reads through sqlite3 and never loads SQLAlchemy.
     from prioritizer.storage.engine import sqlite_connection
 
     raw = sqlite_connection(session)

@@ -36,7 +36,7 @@ the command line and the exports; the window and the PDF draw it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 from typing import Any
 
@@ -548,8 +548,6 @@ def _by_customer(run: Run, rows: Sequence[Any], as_of_us: int, period: str) -> t
 
 
 def _with_headlines(review: Review) -> Review:
-    from dataclasses import replace
-
     period = review.period
     lines: list[str] = []
     share = review.proactive_share

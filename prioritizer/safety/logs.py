@@ -31,7 +31,7 @@ ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
 def log_dir() -> Path:
     """The folder of the log files (nothing is created)."""
-    import platformdirs
+    import platformdirs  # here: only an error, `--version` or the About box asks where the log is
 
     return platformdirs.user_log_path(APP_NAME).absolute()
 

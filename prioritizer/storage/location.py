@@ -18,7 +18,7 @@ FileState = tuple[tuple[int, int, int] | None, tuple[int, int, int] | None]
 
 def default_data_dir() -> Path:
     """The per-user data folder, as platformdirs names it (nothing is created)."""
-    import platformdirs
+    import platformdirs  # here: `--db` and PRIORITIZER_DB never need it
 
     return platformdirs.user_data_path(APP_NAME).absolute()
 
