@@ -11,7 +11,8 @@ import pytest
 from prioritizer.cli import main
 from prioritizer.domain.clock import local_midnight
 from prioritizer.domain.values import Importance, InputError, Kind, Quadrant
-from prioritizer.reports.balance import balance, first_weekday, items_behind, minutes_by_item, week_range, weekly_trend
+from prioritizer.domain.clock import first_weekday, week_range
+from prioritizer.reports.balance import balance, items_behind, minutes_by_item, weekly_trend
 from prioritizer.services.service import ItemDraft, Service
 from prioritizer.services.timekeeping import set_target
 
@@ -206,6 +207,8 @@ def test_first_weekday_follows_the_locale(monkeypatch: pytest.MonkeyPatch) -> No
     assert first_weekday() == 0
     monkeypatch.setenv("LC_ALL", "C.UTF-8")
     assert first_weekday() == 0
+    # The window passes its QLocale's name: the same rule answers.
+    assert (first_weekday("en_US"), first_weekday("de_DE"), first_weekday("ar_EG"), first_weekday("C")) == (6, 0, 5, 0)
 
 
 # ------------------------------------------------------------------- CLI contract
