@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from prioritizer.cli import main
-from prioritizer.domain.clock import local_midnight
+from prioritizer.domain.clock import first_weekday, local_midnight, week_range
 from prioritizer.domain.values import Importance, InputError, Kind, Quadrant
-from prioritizer.domain.clock import first_weekday, week_range
 from prioritizer.reports.balance import balance, items_behind, minutes_by_item, weekly_trend
 from prioritizer.services.service import ItemDraft, Service
 from prioritizer.services.timekeeping import set_target

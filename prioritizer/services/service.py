@@ -247,7 +247,8 @@ class Service:
         Plain SQL: every write and every list starts with it, and the ORM select cost
         several times the read itself (~0.5 ms of a drop's 16).
         """
-        return policy_from(dict(session.connection().exec_driver_sql(POLICY_SQL).all()))
+        # text(), not driver SQL: psycopg reads the LIKE pattern's % as a placeholder.
+        return policy_from(dict(session.execute(text(POLICY_SQL)).all()))
 
     def set_policy(self, policy: Policy) -> Result[Policy]:
         """Store a new policy and re-place every open item under it."""
