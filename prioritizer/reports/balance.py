@@ -21,6 +21,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from prioritizer.domain.clock import day_bounds, local_date, week_range
@@ -28,6 +29,7 @@ from prioritizer.domain.values import EARLIEST_MICROS, LATEST_MICROS, InputError
 from prioritizer.storage.fastlist import read_policy, read_snapshot, to_micros
 
 if TYPE_CHECKING:  # SQLAlchemy is imported by the Service path only: `prioritizer balance` may do without it
+    from sqlalchemy import TextClause
     from sqlalchemy.orm import Session
 
     from prioritizer.services.service import Service
@@ -38,10 +40,19 @@ Run = Callable[[str, dict[str, Any]], list[Any]]
 
 
 def session_run(session: Session) -> Run:
-    """A runner over a SQLAlchemy session: ``text()`` with bound parameters, in the session's transaction."""
+    """A runner over a SQLAlchemy session: ``text()`` with bound parameters, in the session's transaction.
+
+    Rows are fetched at once (``Result.all``): a year's review reads thousands of them.
+    """
+    return lambda sql, params: list(session.execute(_text(sql), params).all())
+
+
+@lru_cache(maxsize=64)
+def _text(sql: str) -> TextClause:
+    """The ``text()`` of a statement, built once: parsing a year's hundreds of placeholders is work a repeat need not redo."""
     from sqlalchemy import text
 
-    return lambda sql, params: list(session.execute(text(sql), params))
+    return text(sql)
 
 
 MICROS_PER_MINUTE = 60_000_000
