@@ -241,6 +241,7 @@ def test_cli_balance_json_contract(db_path: Path, capsys: pytest.CaptureFixture[
     assert [d["date"] for d in data["by_day"]] == [f"2026-11-{n}" for n in range(16, 23)]
     for day in data["by_day"]:
         assert {"date", "firefighting_minutes", "proactive_minutes", "low_value_minutes"} <= set(day)
+        assert day["day"] == day["date"]  # the review's key too: a script reads either report's days alike
     assert data["by_day"][2]["firefighting_minutes"] == 180
     assert data["by_quadrant"] == {"do": 180, "schedule": 60, "delegate": 0, "eliminate": 0}
     assert data["by_kind"] == {"task": 60, "meeting": 0, "escalation": 180}
