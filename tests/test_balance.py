@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from prioritizer.cli import main
-from prioritizer.domain.clock import local_midnight
+from prioritizer.domain.clock import first_weekday, local_midnight, week_range
 from prioritizer.domain.values import Importance, InputError, Kind, Quadrant
-from prioritizer.reports.balance import balance, first_weekday, items_behind, minutes_by_item, week_range, weekly_trend
+from prioritizer.reports.balance import balance, items_behind, minutes_by_item, weekly_trend
 from prioritizer.services.service import ItemDraft, Service
 from prioritizer.services.timekeeping import set_target
 
@@ -206,6 +206,8 @@ def test_first_weekday_follows_the_locale(monkeypatch: pytest.MonkeyPatch) -> No
     assert first_weekday() == 0
     monkeypatch.setenv("LC_ALL", "C.UTF-8")
     assert first_weekday() == 0
+    # The window passes its QLocale's name: the same rule answers.
+    assert (first_weekday("en_US"), first_weekday("de_DE"), first_weekday("ar_EG"), first_weekday("C")) == (6, 0, 5, 0)
 
 
 # ------------------------------------------------------------------- CLI contract
@@ -239,6 +241,7 @@ def test_cli_balance_json_contract(db_path: Path, capsys: pytest.CaptureFixture[
     assert [d["date"] for d in data["by_day"]] == [f"2026-11-{n}" for n in range(16, 23)]
     for day in data["by_day"]:
         assert {"date", "firefighting_minutes", "proactive_minutes", "low_value_minutes"} <= set(day)
+        assert day["day"] == day["date"]  # the review's key too: a script reads either report's days alike
     assert data["by_day"][2]["firefighting_minutes"] == 180
     assert data["by_quadrant"] == {"do": 180, "schedule": 60, "delegate": 0, "eliminate": 0}
     assert data["by_kind"] == {"task": 60, "meeting": 0, "escalation": 180}

@@ -148,6 +148,8 @@ def test_json_and_text_outputs(service: Service, week: dict[str, int]) -> None:
     data = review_to_json(review)
     assert data["from"] == "2026-11-16" and data["to"] == "2026-11-22"
     assert data["proactive_minutes"] == 120 and data["firefighting_minutes"] == 135
+    # Each day under the review's key and the balance's: a script reads either report's days alike.
+    assert [(d["day"], d["date"]) for d in data["by_day"]] == [(f"2026-11-{n}", f"2026-11-{n}") for n in range(16, 23)]
     assert data["aged_into_crisis"][0]["title"] == "QBR slides"
     assert data["escalations_by_customer"][0]["customer"] == "ACME"
     assert data["delegated_open"][0]["age_days"] == 4

@@ -13,9 +13,9 @@ from datetime import date, datetime
 from typing import Any
 
 from prioritizer.cli.common import entry_id, entry_json, item_id, open_service, print_json, report_day, when
-from prioritizer.domain.clock import local_date, local_tz, utcnow
+from prioritizer.domain.clock import local_date, local_tz, utcnow, week_range
 from prioritizer.domain.values import InputError
-from prioritizer.reports.balance import Balance, balance, read_balance, week_range
+from prioritizer.reports.balance import Balance, balance, day_json, read_balance
 from prioritizer.text.humanize import local_stamp, minutes_text
 
 
@@ -73,16 +73,7 @@ def balance_json(value: Balance) -> dict[str, Any]:
         "low_value_minutes": m(value.low_value_minutes),
         "proactive_share": round(value.proactive_share, 4),
         "target_share": round(value.target_share, 4),
-        "by_day": [
-            {
-                "date": d.day.isoformat(),
-                "firefighting_minutes": m(d.firefighting_minutes),
-                "proactive_minutes": m(d.proactive_minutes),
-                "low_value_minutes": m(d.low_value_minutes),
-                "by_quadrant": {k: m(v) for k, v in d.by_quadrant.items()},
-            }
-            for d in value.by_day
-        ],
+        "by_day": [day_json(d, 2) for d in value.by_day],
         "by_quadrant": {k: m(v) for k, v in value.by_quadrant.items()},
         "by_kind": {k: m(v) for k, v in value.by_kind.items()},
     }

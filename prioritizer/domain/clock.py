@@ -3,6 +3,10 @@
 Every instant in the core is an aware UTC datetime. Local time only matters for
 reading user input and for cutting days and weeks, which use the user's zone
 (``TZ`` or ``/etc/localtime``) so that daylight-saving days last 23 or 25 hours.
+
+The first day of the week is decided here and nowhere else (``first_weekday``):
+the command line and the reports read the locale from the environment, the
+window passes the name of its ``QLocale``; both go through the same table.
 """
 
 from __future__ import annotations
@@ -80,6 +84,37 @@ def day_bounds(day: date, tz: tzinfo | None = None) -> tuple[datetime, datetime]
 def week_start(day: date, first_weekday: int = 0) -> date:
     """The first day of the week holding ``day`` (0 = Monday)."""
     return day - timedelta(days=(day.weekday() - first_weekday) % 7)
+
+
+# CLDR territories whose week starts on Sunday or Saturday; everything else starts on Monday.
+_SUNDAY_FIRST = frozenset(
+    "AG AS BD BR BS BT BW BZ CA CN CO DM DO ET GT GU HK HN ID IL IN JM JP KE KH KR LA MH MM MO MT MX MZ "
+    "NI NP PA PE PH PK PR PT PY SA SG SV TH TT TW UM US VE VI WS YE ZA ZW".split()
+)
+_SATURDAY_FIRST = frozenset("AE AF BH DJ DZ EG IQ IR JO KW LY OM QA SD SY".split())
+
+
+def first_weekday(locale_name: str | None = None) -> int:
+    """The first day of the week of a locale (0 = Monday, 6 = Sunday).
+
+    ``locale_name`` is a POSIX or Qt locale name (``en_US.UTF-8``, ``en_US``,
+    ``de_DE@euro``); None reads ``LC_ALL`` / ``LC_TIME`` / ``LANG``. ``C``,
+    ``POSIX``, a name without a territory or an unknown territory give Monday (ISO 8601).
+    """
+    if locale_name is None:
+        locale_name = next((v for v in (os.environ.get(n, "") for n in ("LC_ALL", "LC_TIME", "LANG")) if v), "")
+    territory = locale_name.split(".", 1)[0].split("@", 1)[0].replace("-", "_").partition("_")[2].upper()
+    if territory in _SUNDAY_FIRST:
+        return 6
+    if territory in _SATURDAY_FIRST:
+        return 5
+    return 0
+
+
+def week_range(day: date, first: int | None = None) -> tuple[date, date]:
+    """First and last local day of the week holding ``day``; ``first`` defaults to ``first_weekday()``."""
+    begin = week_start(day, first_weekday() if first is None else first)
+    return begin, begin + timedelta(days=6)
 
 
 def local_date(value: datetime, tz: tzinfo | None = None) -> date:

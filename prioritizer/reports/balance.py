@@ -17,42 +17,42 @@ Qt-free: the window, the command line and the weekly review all use this module.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from prioritizer.domain.clock import day_bounds, local_date, week_start
+from prioritizer.domain.clock import day_bounds, local_date, week_range
 from prioritizer.domain.values import EARLIEST_MICROS, LATEST_MICROS, InputError, Kind, Quadrant
 from prioritizer.storage.fastlist import read_policy, read_snapshot, to_micros
 
 if TYPE_CHECKING:  # SQLAlchemy is imported by the Service path only: `prioritizer balance` may do without it
+    from sqlalchemy import TextClause
     from sqlalchemy.orm import Session
 
     from prioritizer.services.service import Service
 
-# Runs raw SQL with named parameters and returns the rows: a SQLAlchemy session or a sqlite3 connection.
+# Runs SQL text with named parameters (``:name``) and returns the rows. The SQL of this
+# module is plain and portable (SQLite and PostgreSQL), so one text serves every runner.
 Run = Callable[[str, dict[str, Any]], list[Any]]
 
 
 def session_run(session: Session) -> Run:
-    """A runner over a SQLAlchemy session (the Service path).
+    """A runner over a SQLAlchemy session: ``text()`` with bound parameters, in the session's transaction.
 
-    On SQLite it runs on the session's own DBAPI connection (the same transaction): these
-    texts inline their days, so each is new to SQLAlchemy's statement cache, and its
-    row-by-row fetch cost more than the read (a week's review: hundreds of rows).
+    Rows are fetched at once (``Result.all``): a year's review reads thousands of them.
     """
-    # Here, not at the top: the command line's `balance` reads through sqlite3 and never loads SQLAlchemy.
-    from prioritizer.storage.engine import sqlite_connection
+    return lambda sql, params: list(session.execute(_text(sql), params).all())
 
-    raw = sqlite_connection(session)
-    if raw is not None:
-        return lambda sql, params: raw.execute(sql, params).fetchall()
+
+@lru_cache(maxsize=64)
+def _text(sql: str) -> TextClause:
+    """The ``text()`` of a statement, built once: parsing a year's hundreds of placeholders is work a repeat need not redo."""
     from sqlalchemy import text
 
-    return lambda sql, params: list(session.execute(text(sql), params))
+    return text(sql)
 
 
 MICROS_PER_MINUTE = 60_000_000
@@ -63,7 +63,6 @@ GROUPS: dict[str, tuple[Quadrant, ...]] = {
     "proactive": (Quadrant.SCHEDULE,),
     "low_value": (Quadrant.ELIMINATE,),
 }
-GROUP_OF: dict[Quadrant, str] = {q: g for g, qs in GROUPS.items() for q in qs}
 
 
 @dataclass(frozen=True)
@@ -122,45 +121,27 @@ class Balance:
         return self.proactive_share >= self.target_share
 
 
+def day_json(day: DayBalance, digits: int) -> dict[str, Any]:
+    """One day of ``by_day[]`` in the JSON of ``balance --json`` and ``review --json``, minutes rounded to ``digits``.
+
+    The day is under both keys: ``date`` (the balance's) and ``day`` (the review's); DESIGN.md: extend, never rename.
+    """
+    return {
+        "date": day.day.isoformat(),
+        "day": day.day.isoformat(),
+        "firefighting_minutes": round(day.firefighting_minutes, digits),
+        "proactive_minutes": round(day.proactive_minutes, digits),
+        "low_value_minutes": round(day.low_value_minutes, digits),
+        "by_quadrant": {k: round(v, digits) for k, v in day.by_quadrant.items()},
+    }
+
+
 def group_minutes(by_quadrant: dict[str, float], group: str) -> float:
     """Minutes of a group (firefighting, proactive, low_value) from per-quadrant minutes."""
     return sum(by_quadrant.get(q.value, 0.0) for q in GROUPS[group])
 
 
-# ------------------------------------------------------------------ weeks
-# CLDR territories whose week starts on Sunday or Saturday; everything else starts on Monday.
-_SUNDAY_FIRST = set(
-    "AG AS BD BR BS BT BW BZ CA CN CO DM DO ET GT GU HK HN ID IL IN JM JP KE KH KR LA MH MM MO MT MX MZ "
-    "NI NP PA PE PH PK PR PT PY SA SG SV TH TT TW UM US VE VI WS YE ZA ZW".split()
-)
-_SATURDAY_FIRST = set("AE AF BH DJ DZ EG IQ IR JO KW LY OM QA SD SY".split())
-
-
-def first_weekday() -> int:
-    """The first day of the week for the user's locale (0 = Monday, 6 = Sunday).
-
-    Read from ``LC_ALL`` / ``LC_TIME`` / ``LANG`` (e.g. ``en_US.UTF-8`` starts on
-    Sunday); ``C``, ``POSIX`` or an unknown territory give Monday (ISO 8601).
-    The window passes ``QLocale.firstDayOfWeek`` instead.
-    """
-    for name in ("LC_ALL", "LC_TIME", "LANG"):
-        value = os.environ.get(name, "")
-        if value:
-            territory = value.split(".", 1)[0].split("@", 1)[0].partition("_")[2].upper()
-            if territory in _SUNDAY_FIRST:
-                return 6
-            if territory in _SATURDAY_FIRST:
-                return 5
-            return 0
-    return 0
-
-
-def week_range(day: date, first: int | None = None) -> tuple[date, date]:
-    """First and last local day of the week holding ``day``."""
-    begin = week_start(day, first_weekday() if first is None else first)
-    return begin, begin + timedelta(days=6)
-
-
+# ------------------------------------------------------------------ days
 def today(service: Service) -> date:
     """The service's current local date."""
     return local_date(service.now(), service.tz)
@@ -184,7 +165,7 @@ def longest_span(run: Run, now_us: int) -> int:
 
     It bounds how far before a day an overlapping entry can start, so the main
     query scans ``ix_entries_start`` over a short window instead of the whole
-    table. ``ix_entries_span`` (an index on "end" - start) answers the first
+    table. ``ix_entries_span`` (an index on ("end" - start)) answers the first
     MAX without a scan, ``ix_entries_running`` the second.
     """
     closed = run('SELECT MAX("end" - start) FROM time_entries', {})[0][0]
@@ -211,6 +192,11 @@ def _clipped_micros(lo: str, hi: str) -> str:
     )
 
 
+def _positive(expr: str) -> str:
+    """SQL: ``expr`` when above zero, else 0 (two-argument MAX is SQLite's, GREATEST PostgreSQL's)."""
+    return f"(CASE WHEN {expr} > 0 THEN {expr} ELSE 0 END)"
+
+
 def _reaches_into(lo: str, hi: str) -> str:
     """SQL: the entry ``e`` overlaps [lo, hi); ``:longest`` bounds how early it can start (``longest_span``)."""
     return f'e.start >= {lo} - :longest AND e.start < {hi} AND (e."end" > {lo} OR (e."end" IS NULL AND :now > {lo}))'
@@ -224,9 +210,10 @@ def _sums(column: str, keys: Sequence[str], micros: str) -> str:
     """SQL: one text "a,b,..." of the summed ``micros`` per key of ``column`` (0 for none).
 
     A correlated subquery returns one value, so a day's four quadrant sums travel
-    as one text; Python splits it (``_split``).
+    as one text; Python splits it (``_split``). Each sum is cast to BIGINT: PostgreSQL
+    sums BIGINTs as NUMERIC, and the text must read as whole microseconds on both.
     """
-    return " || ',' || ".join(f"IFNULL(SUM(CASE WHEN {column} = '{key}' THEN {micros} END), 0)" for key in keys)
+    return " || ',' || ".join(f"CAST(COALESCE(SUM(CASE WHEN {column} = '{key}' THEN {micros} END), 0) AS BIGINT)" for key in keys)
 
 
 def _split(text: str) -> list[int]:
@@ -243,15 +230,19 @@ def _window_rows(
     temporary B-tree), which cost more than reading them. ``counted`` leaves out
     the span of a meeting marked skipped after it was counted: it never happened.
 
-    The windows are inlined as a VALUES list: Python ints formatted by us, never user
-    text, so inlining is safe and keeps a year-long range clear of bound-parameter limits.
+    The windows are a VALUES list of bound parameters (two per window; a range is at
+    most ``MAX_RANGE_DAYS`` days, well inside SQLite's and PostgreSQL's limits), so the
+    text depends only on how many windows there are and repeats for every week.
     """
-    values = ", ".join(f"({idx}, {lo}, {hi})" for idx, (lo, hi) in enumerate(windows))
+    values = ", ".join(f"({idx}, :lo{idx}, :hi{idx})" for idx in range(len(windows)))
+    params: dict[str, Any] = dict(reach)
+    for idx, (lo, hi) in enumerate(windows):
+        params[f"lo{idx}"], params[f"hi{idx}"] = lo, hi
     sql = f"""
         WITH w(idx, lo, hi) AS (VALUES {values})
         SELECT w.idx, (SELECT {what} FROM {source} WHERE {_reaches_into("w.lo", "w.hi")} AND {counted}) FROM w
-    """  # noqa: S608 - the inlined parts are our own numbers and constants
-    return run(sql, reach)
+    """  # noqa: S608 - the inlined parts are our own placeholders and constants
+    return run(sql, params)
 
 
 def _day_micros(run: Run, days: Sequence[date], tz: tzinfo, reach: dict[str, int]) -> list[list[int]]:
@@ -261,7 +252,7 @@ def _day_micros(run: Run, days: Sequence[date], tz: tzinfo, reach: dict[str, int
     """
     if not days:
         return []
-    micros = f"MAX(0, {_clipped_micros('w.lo', 'w.hi')})"
+    micros = _positive(_clipped_micros("w.lo", "w.hi"))
     rows = _window_rows(
         run,
         [_window_of((day,), tz) for day in days],
@@ -283,7 +274,7 @@ def _kind_micros(run: Run, windows: Sequence[tuple[int, int]], reach: dict[str, 
     """
     if not windows:
         return []
-    micros = f"MAX(0, {_clipped_micros('w.lo', 'w.hi')})"
+    micros = _positive(_clipped_micros("w.lo", "w.hi"))
     known = ", ".join(f"'{q}'" for q in _QUADRANTS)
     rows = _window_rows(
         run,
@@ -325,10 +316,10 @@ def _item_rows(
             WHERE {_reaches_into(":lo", ":hi")}{kept}
         ),
         per AS (SELECT item_id, meeting, SUM(micros) AS micros FROM clipped WHERE micros > 0 GROUP BY item_id, meeting)
-        SELECT per.item_id, i.title, i.kind, SUM(per.micros) AS micros
+        SELECT per.item_id, i.title, i.kind, CAST(SUM(per.micros) AS BIGINT) AS micros
         FROM per JOIN items AS i ON i.id = per.item_id
         WHERE NOT (per.meeting AND i.skipped)
-        GROUP BY per.item_id, i.title
+        GROUP BY per.item_id, i.title, i.kind
         ORDER BY micros DESC, per.item_id{top}
     """  # noqa: S608 - the inlined parts are our own numbers and placeholders
     return run(sql, params)

@@ -27,8 +27,9 @@ is delegated; for a range also done and aged into crisis) show at most
 ``section_title``).
 
 Speed: ``Service.refresh`` runs once per review, then everything is read in one
-read transaction (one snapshot) with plain SQL on its own connection; counts and
-capped lists are computed in SQL, never from ORM objects.
+read transaction (one snapshot) with plain SQL (SQLAlchemy ``text()``, bound
+parameters, the same on SQLite and PostgreSQL); counts and capped lists are
+computed in SQL, never from ORM objects.
 ``review_to_json``, ``review_tables`` and ``review_text`` give the same content to
 the command line and the exports; the window and the PDF draw it.
 """
@@ -42,12 +43,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from prioritizer.domain.clock import day_bounds, to_local
+from prioritizer.domain.clock import day_bounds, first_weekday, to_local, week_range
 from prioritizer.domain.values import Actor, IncidentSummary, Kind, Quadrant, Status
-from prioritizer.reports.balance import Balance, Run, first_weekday, period_time, session_run, week_range
+from prioritizer.reports.balance import Balance, Run, day_json, period_time, session_run
 from prioritizer.services.service import Service
-from prioritizer.storage.fastlist import from_us, to_micros
-from prioritizer.storage.schema import from_micros
+from prioritizer.storage.schema import from_micros, to_micros
 from prioritizer.text.humanize import minutes_text
 
 __all__ = [
@@ -297,26 +297,32 @@ def _week_share(week_start: date, bal: Balance) -> WeekShare:
     return WeekShare(week_start, bal.proactive_share if total > 0 else None, total, bal.proactive_minutes)
 
 
-def build_review(service: Service, week_of: date, *, rows: int | None = LIST_ROWS) -> Review:
+def build_review(service: Service, week_of: date, *, rows: int | None = LIST_ROWS, first_day: int | None = None) -> Review:
     """The review of the local week holding ``week_of``.
 
     ``rows`` caps the lists that grow with the whole backlog (what carries over,
     what is delegated and still open); their full counts are kept in the review.
     ``None`` lists everything. Done and aged-into-crisis are listed in full.
+    ``first_day`` is the first day of the week (0 = Monday), by default the
+    locale's (``clock.first_weekday``).
     """
-    first, last = week_range(week_of)
+    first, last = week_range(week_of, first_day)
     return _read_review(service, first, last, "week", rows, None, weeks_before=PREVIOUS_WEEKS)
 
 
-def build_review_range(service: Service, start: date, end: date, *, rows: int | None = LIST_ROWS) -> Review:
+def build_review_range(
+    service: Service, start: date, end: date, *, rows: int | None = LIST_ROWS, first_day: int | None = None
+) -> Review:
     """The review of the local days ``start`` to ``end`` (both included), e.g. a year.
 
     The same content as the weekly review, aggregated over the whole range in a
     few SQL queries; the trend is the proactive share of each week of the range
-    (weeks cut at the range's ends). ``rows`` caps every item list (done, carries
-    over, aged into crisis, delegated); the full counts are kept in the review.
+    (weeks cut at the range's ends, starting on ``first_day``, by default the
+    locale's). ``rows`` caps every item list (done, carries over, aged into crisis,
+    delegated); the full counts are kept in the review.
     """
-    return _read_review(service, start, end, _period_of(start, end), rows, rows)
+    first = first_weekday() if first_day is None else first_day
+    return _read_review(service, start, end, _period_of(start, end), rows, rows, first_day=first)
 
 
 def build_year_review(service: Service, year: int, *, rows: int | None = LIST_ROWS) -> Review:
@@ -330,9 +336,8 @@ def _period_of(start: date, end: date) -> str:
     return "period"
 
 
-def _range_trend(bal: Balance) -> tuple[WeekShare, ...]:
-    """The proactive share of each (local) week of a balance's range, from its per-day figures."""
-    first = first_weekday()
+def _range_trend(bal: Balance, first: int) -> tuple[WeekShare, ...]:
+    """The proactive share of each (local) week of a balance's range (weeks starting on ``first``), from its per-day figures."""
     weeks: dict[date, list[float]] = {}
     for day in bal.by_day:
         begin = max(week_range(day.day, first)[0], bal.start)
@@ -344,7 +349,7 @@ def _range_trend(bal: Balance) -> tuple[WeekShare, ...]:
     )
 
 
-# The review's reads, in plain SQL on the read transaction's own connection: the ORM's
+# The review's reads, in plain SQL that runs unchanged on SQLite and PostgreSQL: the ORM's
 # statement building cost more than these reads (a week's review: 8 statements). The
 # constants inlined are our own enum values; instants are UTC microseconds, as stored.
 _OPEN_THEN = (
@@ -357,25 +362,32 @@ _DONE_SQL = (
 )
 _DELEGATED = "(delegated_to IS NOT NULL AND delegated_to != '')"
 _AGE_DAYS = f"((:as_of - created_at) / {DAY_US})"  # whole days (created before :as_of, so truncation is floor)
-# One scan counts what carries over, what of it is delegated, and how much of that is stale.
+# One scan counts what carries over, what of it is delegated, and how much of that is stale
+# (a CASE per count: PostgreSQL does not sum booleans).
 _OPEN_COUNTS_SQL = (
-    f"SELECT count(*), IFNULL(SUM({_DELEGATED}), 0), IFNULL(SUM({_DELEGATED} AND {_AGE_DAYS} >= {STALE_DELEGATION_DAYS}), 0) "
+    f"SELECT count(*), COALESCE(SUM(CASE WHEN {_DELEGATED} THEN 1 ELSE 0 END), 0), "
+    f"COALESCE(SUM(CASE WHEN {_DELEGATED} AND {_AGE_DAYS} >= {STALE_DELEGATION_DAYS} THEN 1 ELSE 0 END), 0) "
     f"FROM items WHERE {_OPEN_THEN}"  # noqa: S608 - our constants
 )
 _OPEN_COLUMNS = "id, title, kind, quadrant, due, delegated_to, created_at"
 _QUADRANT_ORDER = (
     "CASE quadrant " + " ".join(f"WHEN '{q.value}' THEN {n}" for q, n in QUADRANT_RANK.items()) + f" ELSE {len(QUADRANT_RANK)} END"
 )
-# What carries over, in placement order: quadrant, dated first by due, then id (a LIMIT of -1 is none).
+# What carries over, in placement order: quadrant, dated first by due, then id (capped by ``_capped``).
 _CARRY_SQL = (
     f"SELECT {_OPEN_COLUMNS} FROM items WHERE {_OPEN_THEN} "  # noqa: S608 - our constants
-    f"ORDER BY {_QUADRANT_ORDER}, due IS NULL, due, id LIMIT :most"
+    f"ORDER BY {_QUADRANT_ORDER}, CASE WHEN due IS NULL THEN 1 ELSE 0 END, due, id"
 )
 # Delegated and still open, oldest first (in whole days, as listed), then by id.
 _DELEGATED_SQL = (
     f"SELECT {_OPEN_COLUMNS} FROM items WHERE {_OPEN_THEN} AND {_DELEGATED} "  # noqa: S608 - our constants
-    f"ORDER BY {_AGE_DAYS} DESC, id LIMIT :most"
+    f"ORDER BY {_AGE_DAYS} DESC, id"
 )
+
+
+def _capped(sql: str, most: int | None) -> str:
+    """``sql`` with a LIMIT of ``most`` rows, or unlimited for None (PostgreSQL refuses SQLite's LIMIT -1)."""
+    return sql if most is None else f"{sql} LIMIT {int(most)}"
 # Aged into crisis: the rules moved it from Schedule to Do inside the period (first time each).
 _AGED_SQL = f"""
     SELECT f.item_id, f.at, i.title, i.kind, i.due, i.status
@@ -393,13 +405,26 @@ _ESCALATIONS_SQL = (
 )
 
 
+def _instant(micros: int | None) -> datetime | None:
+    """An optional stored instant (UTC microseconds) as an aware datetime."""
+    return None if micros is None else from_micros(micros)
+
+
 def _read_review(
-    service: Service, first: date, last: date, period: str, open_rows: int | None, period_rows: int | None, *, weeks_before: int = 0
+    service: Service,
+    first: date,
+    last: date,
+    period: str,
+    open_rows: int | None,
+    period_rows: int | None,
+    *,
+    weeks_before: int = 0,
+    first_day: int = 0,
 ) -> Review:
     """The review of the local days ``first`` to ``last``, read in one read transaction at one instant.
 
     ``weeks_before`` > 0 (a week's review): the trend is that many weeks and this one;
-    otherwise it is the share of each week of the range (``_range_trend``).
+    otherwise it is the share of each week of the range (``_range_trend``, weeks from ``first_day``).
     """
     service.refresh()  # once, before the read: counts ended meetings
     now = service.now()
@@ -407,7 +432,7 @@ def _read_review(
         run = session_run(session)
         target = service.policy_in(session).proactive_target
         bal, weeks, per_item = period_time(run, first, last, service.tz, now, target, days_before=7 * weeks_before)
-        trend = tuple(_week_share(b.start, b) for b in (*weeks, bal)) if weeks_before else _range_trend(bal)
+        trend = tuple(_week_share(b.start, b) for b in (*weeks, bal)) if weeks_before else _range_trend(bal, first_day)
         return _build_review(service, session, run, now, first, last, bal, trend, per_item, period, open_rows, period_rows)
 
 
@@ -449,15 +474,15 @@ def _build_review(
     done = tuple(DoneItem(i, t, Kind(k), Quadrant(q), from_micros(c), minutes_of.get(i, 0.0)) for i, t, k, q, c in done_rows)
 
     # Open at the end of the period: what carries over, what of it is delegated, how much of that is stale.
-    open_then = {"as_of": as_of_us, "most": -1 if open_rows is None else open_rows}
+    open_then = {"as_of": as_of_us}
     ((carry_total, delegated_total, stale),) = run(_OPEN_COUNTS_SQL, open_then)
     carry = tuple(
-        CarryItem(i, t, Kind(k), Quadrant(q), from_us(due), who, (as_of_us - created) // DAY_US)
-        for i, t, k, q, due, who, created in run(_CARRY_SQL, open_then)
+        CarryItem(i, t, Kind(k), Quadrant(q), _instant(due), who, (as_of_us - created) // DAY_US)
+        for i, t, k, q, due, who, created in run(_capped(_CARRY_SQL, open_rows), open_then)
     )
     delegated = tuple(
-        DelegatedItem(i, t, who or "", from_micros(created), (as_of_us - created) // DAY_US, Quadrant(q), from_us(due))
-        for i, t, _, q, due, who, created in run(_DELEGATED_SQL, open_then)
+        DelegatedItem(i, t, who or "", from_micros(created), (as_of_us - created) // DAY_US, Quadrant(q), _instant(due))
+        for i, t, _, q, due, who, created in run(_capped(_DELEGATED_SQL, open_rows), open_then)
     )
 
     aged_rows = run(_AGED_SQL, span)
@@ -465,7 +490,7 @@ def _build_review(
     if period_rows is not None:
         aged_rows = aged_rows[max(0, aged_total - period_rows) :]  # the latest ones
     aged = tuple(
-        AgedItem(item_id, title, Kind(kind), from_micros(at), from_us(due), Status(status))
+        AgedItem(item_id, title, Kind(kind), from_micros(at), _instant(due), Status(status))
         for item_id, at, title, kind, due, status in aged_rows
     )
 
@@ -614,16 +639,7 @@ def review_to_json(review: Review) -> dict[str, Any]:
         "target_share": review.target_share,
         "by_quadrant": {k: _round(v) for k, v in bal.by_quadrant.items()},
         "by_kind": {k: _round(v) for k, v in bal.by_kind.items()},
-        "by_day": [
-            {
-                "day": d.day.isoformat(),
-                "firefighting_minutes": _round(d.firefighting_minutes),
-                "proactive_minutes": _round(d.proactive_minutes),
-                "low_value_minutes": _round(d.low_value_minutes),
-                "by_quadrant": {k: _round(v) for k, v in d.by_quadrant.items()},
-            }
-            for d in bal.by_day
-        ],
+        "by_day": [day_json(d, 1) for d in bal.by_day],
         "trend": [
             {
                 "week_start": w.week_start.isoformat(),

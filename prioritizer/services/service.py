@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import fields, replace
 from datetime import datetime, timedelta, tzinfo
-from itertools import repeat
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import BigInteger, Engine, case, delete, func, insert, literal, select, text, type_coerce
@@ -66,7 +65,7 @@ from prioritizer.storage.fastlist import (
     read_views,
 )
 from prioritizer.storage.fastlist import QUADRANT_ORDER as QUADRANT_ORDER  # re-exported (bench, older callers)
-from prioritizer.storage.ordering import ORDER_BY, ORDERED_IDS_SQL
+from prioritizer.storage.ordering import ORDER_BY, ORDERED_OPEN_SQL
 from prioritizer.storage.schema import Incident, Item, Setting, TimeEntry, TriageLog, UTCDateTime, to_micros
 from prioritizer.text.humanize import minutes_text
 
@@ -86,7 +85,6 @@ from prioritizer.domain.drafts import validate as validate  # noqa: E402
 
 T = TypeVar("T")
 
-_QUADRANT_LIST = list(Quadrant)
 _INSERT_BATCH = 10_000  # rows per bulk INSERT of an import: bounds the parameter lists held at once
 _DRAFT_FIELDS = fields(ItemDraft)
 _STATUSES = {s.value: s for s in Status}
@@ -253,7 +251,8 @@ class Service:
         Plain SQL: every write and every list starts with it, and the ORM select cost
         several times the read itself (~0.5 ms of a drop's 16).
         """
-        return policy_from(dict(session.connection().exec_driver_sql(POLICY_SQL).all()))
+        # text(), not driver SQL: psycopg reads the LIKE pattern's % as a placeholder.
+        return policy_from(dict(session.execute(text(POLICY_SQL)).all()))
 
     def set_policy(self, policy: Policy) -> Result[Policy]:
         """Store a new policy and re-place every open item under it."""
@@ -459,23 +458,13 @@ class Service:
             if check and self._refresh_pending(session, self.now()):
                 rows = None
             else:
-                connection = session.connection()
-                if connection.dialect.name != "sqlite":
-                    sql = f"SELECT id, quadrant FROM items WHERE status = 'open' ORDER BY {ORDER_BY}"  # noqa: S608
-                    return [(item_id, QUADRANTS[q]) for item_id, q in connection.exec_driver_sql(sql)]
-                # Each quadrant's ids as one text, in the order of the index (a walk, no sort):
-                # 10,000 rows become four, and SQLite does the per-row work.
-                rows = connection.exec_driver_sql(ORDERED_IDS_SQL).all()
+                # In the order of the index (a walk, no sort); driver SQL: no placeholders, no statement to build.
+                with paused_gc():  # 10,000 acyclic pairs would run the collector ~14 times
+                    rows = [(item_id, QUADRANTS[q]) for item_id, q in session.connection().exec_driver_sql(ORDERED_OPEN_SQL)]
         if rows is None:
             self.refresh()
             return self._ordered_open_ids(check=False)
-        ordered: list[tuple[int, Quadrant]] = []
-        with paused_gc():  # 10,000 acyclic pairs would run the collector ~14 times
-            for index, ids in rows:
-                if ids:
-                    # "3,1,2" is a JSON array's inside: its C parser makes the ints twice as fast as int() per piece.
-                    ordered += zip(json.loads(f"[{ids}]"), repeat(_QUADRANT_LIST[index]))
-        return ordered
+        return rows
 
     def get(self, item_id: int) -> ItemView:
         """One item with its placement; InputError for an unknown id."""

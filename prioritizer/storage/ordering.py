@@ -9,8 +9,8 @@ from here, as literal text (bound parameters would not match the index).
 
 ``COVERED_COLUMNS`` follow the expressions in the index: SQLite 3.40 (Python's)
 reads a column used inside an indexed expression from the table unless the index
-also holds it plainly, so with them "the open ids in order, per quadrant" is read
-from the index alone (``Service.ordered_open_ids``: ~3 ms for 10,000 items).
+also holds it plainly, so with them "the open ids in order" (``ORDERED_OPEN_SQL``,
+``Service.ordered_open_ids``) is read from the index alone.
 """
 
 from __future__ import annotations
@@ -36,11 +36,6 @@ ORDER_BY = ", ".join(ORDER_EXPRESSIONS) + ", quadrant"
 # Within one quadrant (QUADRANT_EXPRESSION = n in the WHERE clause).
 RANK_ORDER_BY = ", ".join(RANK_EXPRESSIONS) + ", quadrant"
 
-# The open ids of each quadrant as one comma-separated text, in rank order (SQLite):
-# one row per quadrant, (index in Quadrant, ids or NULL). An aggregate over an ordered
-# subquery takes its rows in that order; tests/test_ordering.py holds it to rules.rank.
-ORDERED_IDS_SQL = " UNION ALL ".join(
-    f"SELECT {i}, (SELECT group_concat(id) FROM (SELECT id FROM items WHERE status = 'open' "  # noqa: S608 - constants
-    f"AND {QUADRANT_EXPRESSION} = {i} ORDER BY {RANK_ORDER_BY}))"
-    for i in range(len(Quadrant))
-)
+# The open items in rank order, quadrant by quadrant: a walk of ix_items_open_rank, no sort.
+# Plain SQL that runs unchanged on SQLite and PostgreSQL (tests/test_ordering.py holds it to rules.rank).
+ORDERED_OPEN_SQL = f"SELECT id, quadrant FROM items WHERE status = 'open' ORDER BY {ORDER_BY}"  # noqa: S608 - constants

@@ -192,7 +192,9 @@ class TimeEntry(Base):
         Index("ix_entries_item_span", "item_id", "start", "end"),
         Index("ix_entries_running", "end"),
         # balance.py: MAX("end" - start) bounds how far back an entry overlapping a day can start.
-        Index("ix_entries_span", text('"end" - start')),
+        # Parenthesised: PostgreSQL takes an expression key only in parentheses; SQLite reads
+        # both forms as the same expression, so files made with the bare form keep their index.
+        Index("ix_entries_span", text('("end" - start)')),
     )
 
 

@@ -59,8 +59,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from prioritizer.domain.clock import first_weekday, week_range
 from prioritizer.domain.values import Changes, InputError, Kind, Quadrant
-from prioritizer.reports.balance import GROUPS, Balance, balance, group_minutes, items_behind, today, week_range, weekly_trend
+from prioritizer.reports.balance import GROUPS, Balance, balance, group_minutes, items_behind, today, weekly_trend
 from prioritizer.text.humanize import minutes_text
 
 
@@ -76,8 +77,8 @@ RANGES = ("Today", "This week", "Last week", "Custom dates")
 
 
 def locale_first_weekday() -> int:
-    """The locale's first day of the week, 0 = Monday (Qt counts Monday as 1)."""
-    return int(QLocale().firstDayOfWeek().value) - 1
+    """The first day of the window's locale's week, 0 = Monday: the core's rule (``clock.first_weekday``) on QLocale's name."""
+    return first_weekday(QLocale().name())
 
 
 def hours_text(minutes: float) -> str:

@@ -20,7 +20,7 @@ from prioritizer.ui.elided_label import ElidedLabel
 from prioritizer.ui.palette import group_colour, kind_colour, quadrant_colour, text_colour
 from prioritizer.ui.tabs.views import RefreshWhenShown, add_step_buttons, register_view
 from prioritizer.ui.tooltips import plain_tooltip
-from PySide6.QtCore import QMargins, Qt, Signal
+from PySide6.QtCore import QLocale, QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from prioritizer.domain.clock import local_date
+from prioritizer.domain.clock import first_weekday, local_date
 from prioritizer.domain.values import InputError, Kind, Quadrant
 from prioritizer.io.atomic import write_atomically
 from prioritizer.io.exports import TARGET_COLOUR, neutral_display, review_csv, review_html
@@ -200,7 +200,8 @@ class ReviewView(RefreshWhenShown):
 
     def refresh(self) -> None:
         """Rebuild the review of the shown week."""
-        review = build_review(self.service, self.week_of)
+        # The week of the window's locale, by the core's rule (the Balance tab asks the same).
+        review = build_review(self.service, self.week_of, first_day=first_weekday(QLocale().name()))
         self.review = review
         self.title.setText(f"Weekly review - {review.label}")
         self.title.setToolTip(self.title.text())
