@@ -397,9 +397,6 @@ STORAGE_MODULES = (
 
 def _exit_now(code: int) -> None:
     """End the benchmark's process without tearing down every Qt object (the lock is released by then)."""
-    from prioritizer import codecache
-
-    codecache.save()  # what a normal exit keeps (atexit does not run here)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
