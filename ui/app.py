@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING
 
 from prioritizer.ui import startup
 from prioritizer.ui.icons import icon
-from prioritizer.ui.startup import plain_imports
 from prioritizer.ui.theme import apply_theme, follow_system
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
@@ -242,8 +241,8 @@ def _run_windows(
         from prioritizer.ui.main_window import MainWindow
         from prioritizer.ui.settings import WindowSettings
 
-        # PySide6's import hook read the source of nearly every module into linecache (about 1.4 MB
-        # of text, kept as lines); nothing needs it, a traceback reads its files again.
+        # PySide6's import hook (shibokensupport.feature) reads the source of every module imported
+        # after it into linecache, which keeps it; nothing needs it, a traceback reads its files again.
         linecache.clearcache()
 
         try:
@@ -278,7 +277,7 @@ def _run_windows(
 
             def after_first_paint(latest: QTimer = latest, loader: StorageLoader = loader) -> None:
                 latest.stop()
-                startup.end()  # the import hook back and the collector on, before the worker's imports
+                startup.end()  # the collector on again, before the worker's imports
                 loader.start()  # once: the paint and the fallback timer may both come
 
             def storage_loaded(
@@ -378,9 +377,8 @@ class StorageLoader(QObject):
 
     def _work(self) -> None:
         try:
-            with plain_imports():
-                for name in STORAGE_MODULES:
-                    importlib.import_module(name)
+            for name in STORAGE_MODULES:
+                importlib.import_module(name)
         except Exception:  # noqa: BLE001, S110 - the GUI thread imports them again and shows the error
             pass
         finally:

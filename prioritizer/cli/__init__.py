@@ -219,7 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         now = parse_now(args.now) if args.now else None
         handler = getattr(args, "func", None)
         if handler is None:
-            from prioritizer.cli.guicmds import open_window
+            from prioritizer.launcher import open_window
 
             return open_window(args.db, now)
         if args.command not in _NO_AUTO_BACKUP:
