@@ -5,13 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from prioritizer.domain.values import FIRST_YEAR, LAST_YEAR, InputError, ItemView, TimeEntryView, TriageEvent
 
-TYPE_CHECKING = False  # typing costs ~6 ms of every command; the annotations are strings
 if TYPE_CHECKING:  # services imports SQLAlchemy: imported when a command opens one
-    from typing import Any
-
     from prioritizer.services.service import Service
 
 _OPENED: list[Service] = []

@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import Any
 
 from prioritizer.domain import rules
 from prioritizer.domain.clock import UTC
@@ -46,10 +47,6 @@ from prioritizer.domain.values import (
     clamp_micros,
 )
 from prioritizer.storage.ordering import ORDER_BY
-
-TYPE_CHECKING = False  # typing costs ~6 ms of every command; the annotations are strings
-if TYPE_CHECKING:
-    from typing import Any
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # models.EPOCH (models imports SQLAlchemy)
 _LO, _HI = EARLIEST_MICROS, LATEST_MICROS  # the app's years (domain.clamp_micros)
