@@ -41,7 +41,7 @@ from prioritizer.ui.settings import WindowSettings
 from prioritizer.ui.tabs.views import build_view, registered_views
 from prioritizer.ui.tooltips import plain_tooltip
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QHideEvent, QKeySequence, QResizeEvent, QShowEvent, QUndoStack
+from PySide6.QtGui import QCloseEvent, QHideEvent, QKeySequence, QResizeEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QBoxLayout,
     QDialog,
@@ -771,8 +771,3 @@ class MainWindow(QMainWindow):
             self.settings.set_value("window/details", self.actions[ActionId.DETAILS].isChecked())
             self.settings.save(self, self.splitters())
         super().closeEvent(event)
-
-
-def action(window: MainWindow, action_id: ActionId) -> QAction:
-    """The QAction of a registry entry in a window (for tests and other views)."""
-    return window.actions[action_id]

@@ -157,9 +157,3 @@ def minutes_arg(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"minutes cannot be negative ({value})")
     return value
-
-
-def require(condition: bool, message: str) -> None:
-    """Raise InputError(message) unless condition holds."""
-    if not condition:
-        raise InputError(message)

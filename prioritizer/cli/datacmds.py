@@ -1,4 +1,4 @@
-"""Data commands: demo (and, in later modules, import, export, backup)."""
+"""Data commands: ``demo`` (import and export are in reviewcmds.py, backup and restore in safetycmds.py)."""
 
 from __future__ import annotations
 

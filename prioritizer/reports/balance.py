@@ -62,7 +62,6 @@ GROUPS: dict[str, tuple[Quadrant, ...]] = {
     "proactive": (Quadrant.SCHEDULE,),
     "low_value": (Quadrant.ELIMINATE,),
 }
-GROUP_OF: dict[Quadrant, str] = {q: g for g, qs in GROUPS.items() for q in qs}
 
 
 @dataclass(frozen=True)
