@@ -313,6 +313,7 @@ def _run_windows(
                 # The safety menu and the page check first: reading what waited for the Service
                 # may meet damage (an error then goes to the hook), and File > Back up now must exist.
                 safety.append(recovery.DataSafety(window, location))
+                window.use_data_safety(safety[0])
                 safety[0].damaged.connect(damaged)
                 guard.listen()
                 safety[0].check_soon()
