@@ -235,22 +235,28 @@ def test_backup_when_the_disk_is_full_keeps_older_backups(db_path: Path, monkeyp
 
 
 def test_window_menu_entry_backs_up_now(qtbot: object, db_path: Path) -> None:
+    from prioritizer.ui.actions import ActionId
     from prioritizer.ui.dialogs.recovery import DataSafety
-    from PySide6.QtWidgets import QMainWindow
+    from prioritizer.ui.main_window import MainWindow
 
-    _filled(db_path, "From the window").close()
-    window = QMainWindow()
+    svc = _filled(db_path, "From the window")
+    window = MainWindow(svc)
     qtbot.addWidget(window)  # type: ignore[attr-defined]
-    file_menu = window.menuBar().addMenu("&File")
-    file_menu.addAction("&Quick add")
-    file_menu.addAction("&Quit")
-    safety = DataSafety(window, str(db_path))
+    file_menu = window.menuBar().actions()[0].menu()
     texts = [a.text() for a in file_menu.actions()]
-    assert texts == ["&Quick add", "Back up &now", "Show &backups…", "", "&Quit"]
-    path = safety.back_up_now()
-    assert path and _titles(Path(path)) == ["From the window"]
+    assert texts == ["&Quick add", "New item with &details…", "", "Back up &now", "Show &backups…", "", "&Quit"]
+    back_up = window.actions[ActionId.BACK_UP]
+    assert not back_up.isEnabled()  # until the window has its data safety (the database open)
+    safety = DataSafety(window, str(db_path))
+    window.use_data_safety(safety)
+    assert back_up.isEnabled() and window.actions[ActionId.SHOW_BACKUPS].isEnabled()
+    back_up.trigger()
+    (made,) = bk.list_backups(str(db_path))
+    assert made.reason == "manual" and _titles(made.path) == ["From the window"]
     assert "Backed up and verified" in window.statusBar().currentMessage()
     assert safety.timer.isActive()
+    safety.stop()
+    svc.close()
 
 
 def test_restore_of_a_file_that_is_no_backup_is_bad_input(tmp_path, capsys):  # type: ignore[no-untyped-def]

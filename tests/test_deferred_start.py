@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -151,50 +149,6 @@ def test_the_forgotten_timer_question_waits_for_the_service_then_comes_at_the_ne
     assert isinstance(dialog, ForgottenTimerDialog) and dialog.isVisible()
     dialog.keep_button.click()
     deferred.close()
-
-
-# What the first paint must not wait for: storage (SQLAlchemy), charts, reports, calendar
-# import, exports, and the quick-add parser and balance (they load right after the paint);
-# hashlib (its OpenSSL) only names the "raise" socket, after the paint; the details panel's
-# time entries come with the first item shown (nothing is selected at the start).
-NOT_BEFORE_PAINT = (
-    "sqlalchemy", "PySide6.QtCharts", "prioritizer.reports.review", "prioritizer.io.importers", "prioritizer.io.exports",
-    "prioritizer.text.quickadd", "prioritizer.reports.balance", "prioritizer.services.service", "csv", "html", "hashlib",
-    "prioritizer.ui.panels.time_entries",
-)  # fmt: skip
-
-
-UNUSED_WIDGET_TYPES = ("QWizard", "QMdiArea", "QLCDNumber", "QFileDialog", "QColorDialog", "QFontDialog", "QInputDialog")
-
-
-def test_the_real_start_paints_before_importing_storage_charts_reports_and_exports(tmp_path: Path) -> None:
-    db = tmp_path / "start.sqlite3"
-    _fill(db)
-    # The real start, untouched: the probe only sees what is loaded when the quit after the
-    # first paint ends the process (ui/app._exit_now calls os._exit).
-    probe = (
-        "import os, sys\n"
-        "real_exit = os._exit\n"
-        "def exit_now(code):\n"
-        f"    print('LOADED', [m for m in {NOT_BEFORE_PAINT!r} if m in sys.modules], flush=True)\n"
-        "    widgets = vars(sys.modules['PySide6.QtWidgets'])\n"
-        f"    print('QT TYPES MADE', [name for name in {UNUSED_WIDGET_TYPES!r} if name in widgets], flush=True)\n"
-        "    real_exit(code)\n"
-        "os._exit = exit_now\n"
-        "from prioritizer.cli import main\n"
-        "sys.exit(main(sys.argv[1:]))\n"
-    )
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PRIORITIZER_QUIT_AFTER_FIRST_PAINT="1")
-    run = subprocess.run(
-        [sys.executable, "-c", probe, "--db", str(db), "--now", NOW.isoformat()],
-        capture_output=True, text=True, env=env, timeout=120,
-    )  # fmt: skip
-    assert run.returncode == 0, run.stderr
-    assert "LOADED []" in run.stdout, run.stdout + run.stderr
-    # PySide6 makes a Qt class's Python type (and its enums) when first used. Asking Qt for a widget
-    # it made itself (a list's own viewport) made every QWidget subclass's, about 15 ms: the quadrant
-    # lists make their viewports, so the start makes only the types it uses.
-    assert "QT TYPES MADE []" in run.stdout, run.stdout + run.stderr
 
 
 def test_run_app_opens_the_service_after_the_paint_then_backs_up(qtbot: Any, db_path: Path) -> None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pickle
 import sqlite3
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -301,12 +299,6 @@ def test_stored_policy_is_read_alike(demo_db: Path) -> None:
         assert fast.views == service.list_items(include_closed=True)
     finally:
         service.close()
-
-
-def test_list_command_modules_do_not_import_sqlalchemy() -> None:
-    code = "import sys, prioritizer.cli.items, prioritizer.storage.fastlist; print('sqlalchemy' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "False"
 
 
 def test_fast_list_leaves_the_files_as_it_found_them(demo_db: Path) -> None:

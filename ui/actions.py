@@ -1,7 +1,8 @@
-"""Every window action, defined once: text, icon, shortcut, handler (Picard-style registry).
+"""Every window action, defined once: text, icon, shortcut (Picard-style registry).
 
 :data:`ACTIONS` maps an :class:`ActionId` to its :class:`ActionSpec`. The main
-window builds one ``QAction`` per entry with :func:`build_actions`, and the menus,
+window builds one ``QAction`` per entry with :func:`build_actions`, connected to the
+callable its ``HANDLERS`` table (ui/main_window.py) gives for the entry, and the menus,
 the toolbar, the card context menu and the shortcuts sheet are all read from
 :data:`MENUS`, :data:`TOOLBAR` and :data:`CONTEXT_MENU`, so an action has exactly
 one text and one shortcut.
@@ -10,7 +11,7 @@ one text and one shortcut.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from prioritizer.ui.icons import icon
@@ -41,6 +42,8 @@ class ActionId(enum.Enum):
     DETAILS = "details"
     SHORTCUTS = "shortcuts"
     ABOUT = "about"
+    BACK_UP = "back_up"
+    SHOW_BACKUPS = "show_backups"
     QUIT = "quit"
 
 
@@ -50,7 +53,6 @@ class ActionSpec:
 
     Attributes:
         text: menu text (with & mnemonic).
-        handler: name of the main-window method it calls.
         icon: icon name in resources/icons, or "".
         shortcuts: key sequences (strings or standard keys), the first one is shown.
         tip: status/tool tip.
@@ -60,7 +62,6 @@ class ActionSpec:
     """
 
     text: str
-    handler: str
     icon: str = ""
     shortcuts: tuple[str | Key, ...] = ()
     tip: str = ""
@@ -69,77 +70,34 @@ class ActionSpec:
 
 
 ACTIONS: dict[ActionId, ActionSpec] = {
-    ActionId.QUICK_ADD: ActionSpec("&Quick add", "focus_quick_add", "add", ("Ctrl+L", Key.New), "Type a new item in one line"),
-    ActionId.FILTER: ActionSpec("&Filter…", "focus_filter", "filter", (Key.Find,), "Filter the cards by words, kind, deadline"),
-    ActionId.NEW_ITEM: ActionSpec(
-        "New item with &details…",
-        "new_item_dialog",
-        "edit",
-        ("Ctrl+Shift+N",),
-        "Add an item filling every field",
-    ),
-    ActionId.EDIT: ActionSpec("&Edit…", "edit_selected", "edit", ("F2",), "Edit the selected item (or press Enter)", on_cards=True),
-    ActionId.TO_DO: ActionSpec("Move to &Do now", "move_to_do", "q-do", ("1",), "Pin the selection to Do now", on_cards=True),
-    ActionId.TO_SCHEDULE: ActionSpec(
-        "Move to &Schedule",
-        "move_to_schedule",
-        "q-schedule",
-        ("2",),
-        "Pin the selection to Schedule",
-        on_cards=True,
-    ),
-    ActionId.TO_DELEGATE: ActionSpec(
-        "Move to De&legate",
-        "move_to_delegate",
-        "q-delegate",
-        ("3",),
-        "Pin the selection to Delegate",
-        on_cards=True,
-    ),
-    ActionId.TO_ELIMINATE: ActionSpec(
-        "Move to &Eliminate",
-        "move_to_eliminate",
-        "q-eliminate",
-        ("4",),
-        "Pin the selection to Eliminate",
-        on_cards=True,
-    ),
-    ActionId.UNPIN: ActionSpec(
-        "Let the &rules decide",
-        "unpin_selected",
-        "unpin",
-        ("0",),
-        "Clear the pin: the rules place the item",
-        on_cards=True,
-    ),
-    ActionId.TIMER: ActionSpec("Start/stop &timer", "toggle_timer", "timer", ("Space",), "Track time on the selected item", on_cards=True),
-    ActionId.DONE: ActionSpec("Mark d&one", "done_selected", "done", ("Ctrl+D",), "Mark the selection done", on_cards=True),
-    ActionId.DROP: ActionSpec("D&rop", "drop_selected", "drop", ("Del",), "Drop the selection (kept for the record)", on_cards=True),
-    ActionId.UNDO: ActionSpec("&Undo", "undo", "undo", (Key.Undo,), "Undo the last change"),
-    ActionId.REDO: ActionSpec("&Redo", "redo", "redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo what was undone"),
+    ActionId.QUICK_ADD: ActionSpec("&Quick add", "add", ("Ctrl+L", Key.New), "Type a new item in one line"),
+    ActionId.FILTER: ActionSpec("&Filter…", "filter", (Key.Find,), "Filter the cards by words, kind, deadline"),
+    ActionId.NEW_ITEM: ActionSpec("New item with &details…", "edit", ("Ctrl+Shift+N",), "Add an item filling every field"),
+    ActionId.EDIT: ActionSpec("&Edit…", "edit", ("F2",), "Edit the selected item (or press Enter)", on_cards=True),
+    ActionId.TO_DO: ActionSpec("Move to &Do now", "q-do", ("1",), "Pin the selection to Do now", on_cards=True),
+    ActionId.TO_SCHEDULE: ActionSpec("Move to &Schedule", "q-schedule", ("2",), "Pin the selection to Schedule", on_cards=True),
+    ActionId.TO_DELEGATE: ActionSpec("Move to De&legate", "q-delegate", ("3",), "Pin the selection to Delegate", on_cards=True),
+    ActionId.TO_ELIMINATE: ActionSpec("Move to &Eliminate", "q-eliminate", ("4",), "Pin the selection to Eliminate", on_cards=True),
+    ActionId.UNPIN: ActionSpec("Let the &rules decide", "unpin", ("0",), "Clear the pin: the rules place the item", on_cards=True),
+    ActionId.TIMER: ActionSpec("Start/stop &timer", "timer", ("Space",), "Track time on the selected item", on_cards=True),
+    ActionId.DONE: ActionSpec("Mark d&one", "done", ("Ctrl+D",), "Mark the selection done", on_cards=True),
+    ActionId.DROP: ActionSpec("D&rop", "drop", ("Del",), "Drop the selection (kept for the record)", on_cards=True),
+    ActionId.UNDO: ActionSpec("&Undo", "undo", (Key.Undo,), "Undo the last change"),
+    ActionId.REDO: ActionSpec("&Redo", "redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo what was undone"),
     ActionId.INCIDENT: ActionSpec(
-        "&Incident mode",
-        "toggle_incident",
-        "incident",
-        ("Ctrl+I",),
-        "Start or end an incident: clock, banner, escalations first",
-        checkable=True,
+        "&Incident mode", "incident", ("Ctrl+I",), "Start or end an incident: clock, banner, escalations first", checkable=True
     ),
-    ActionId.DETAILS: ActionSpec(
-        "Show &details",
-        "toggle_details",
-        "details",
-        ("Ctrl+Shift+D",),
-        "Show or hide the details panel",
-        checkable=True,
-    ),
-    ActionId.SHORTCUTS: ActionSpec("&Keyboard shortcuts", "show_shortcuts", "keyboard", ("F1", "Ctrl+/"), "Every shortcut on one sheet"),
-    ActionId.ABOUT: ActionSpec("&About Prioritizer", "show_about", "info", (), "Version and licence"),
-    ActionId.QUIT: ActionSpec("&Quit", "close", "quit", (Key.Quit, "Ctrl+Q"), "Close the window"),
+    ActionId.DETAILS: ActionSpec("Show &details", "details", ("Ctrl+Shift+D",), "Show or hide the details panel", checkable=True),
+    ActionId.SHORTCUTS: ActionSpec("&Keyboard shortcuts", "keyboard", ("F1", "Ctrl+/"), "Every shortcut on one sheet"),
+    ActionId.ABOUT: ActionSpec("&About Prioritizer", "info", (), "Version and licence"),
+    # Enabled once the database is open (ui/app.py hands the window its DataSafety).
+    ActionId.BACK_UP: ActionSpec("Back up &now", "", (), "Make a verified backup of the database now"),
+    ActionId.SHOW_BACKUPS: ActionSpec("Show &backups…", "", (), "Open the folder that holds the backups"),
+    ActionId.QUIT: ActionSpec("&Quit", "quit", (Key.Quit, "Ctrl+Q"), "Close the window"),
 }
 
 MENUS: tuple[tuple[str, tuple[ActionId | None, ...]], ...] = (
-    ("&File", (ActionId.QUICK_ADD, ActionId.NEW_ITEM, None, ActionId.QUIT)),
+    ("&File", (ActionId.QUICK_ADD, ActionId.NEW_ITEM, None, ActionId.BACK_UP, ActionId.SHOW_BACKUPS, None, ActionId.QUIT)),
     ("&Edit", (ActionId.UNDO, ActionId.REDO, None, ActionId.EDIT, ActionId.FILTER)),
     (
         "&Item",
@@ -170,11 +128,14 @@ def key_sequences(spec: ActionSpec) -> list[QKeySequence]:
     return found
 
 
-def build_actions(owner: QObject, card_scope: object) -> dict[ActionId, QAction]:
-    """One QAction per registry entry, connected to ``owner``'s handler methods.
+def build_actions(
+    owner: QObject, card_scope: object, handlers: Mapping[ActionId, Callable[..., object]]
+) -> dict[ActionId, QAction]:
+    """One QAction per registry entry, calling ``handlers[action_id](owner)`` (with ``checked`` for a toggle).
 
-    Card actions get ``WidgetWithChildrenShortcut`` and are added to ``card_scope`` (the
-    matrix and the details panel), so 1/2/3/4, Space and Delete only act there.
+    Every entry must have a handler. Card actions get ``WidgetWithChildrenShortcut`` and are
+    added to ``card_scope`` (the matrix and the details panel), so 1/2/3/4, Space and Delete
+    only act there.
     """
     actions: dict[ActionId, QAction] = {}
     for action_id, spec in ACTIONS.items():
@@ -193,10 +154,10 @@ def build_actions(owner: QObject, card_scope: object) -> dict[ActionId, QAction]
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             for widget in card_scope if isinstance(card_scope, (list, tuple)) else [card_scope]:
                 widget.addAction(action)
-        handler: Callable[..., object] = getattr(owner, spec.handler)
+        handler = handlers[action_id]
         if spec.checkable:
-            action.triggered.connect(lambda checked=False, h=handler: h(checked))
+            action.triggered.connect(lambda checked=False, h=handler: h(owner, checked))
         else:
-            action.triggered.connect(lambda checked=False, h=handler: h())
+            action.triggered.connect(lambda checked=False, h=handler: h(owner))
         actions[action_id] = action
     return actions

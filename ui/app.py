@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING
 
 from prioritizer.ui import startup
 from prioritizer.ui.icons import icon
-from prioritizer.ui.startup import plain_imports
 from prioritizer.ui.theme import apply_theme, follow_system
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
@@ -243,8 +242,8 @@ def _run_windows(
         from prioritizer.ui.main_window import MainWindow
         from prioritizer.ui.settings import WindowSettings
 
-        # PySide6's import hook read the source of nearly every module into linecache (about 1.4 MB
-        # of text, kept as lines); nothing needs it, a traceback reads its files again.
+        # PySide6's import hook (shibokensupport.feature) reads the source of every module imported
+        # after it into linecache, which keeps it; nothing needs it, a traceback reads its files again.
         linecache.clearcache()
 
         try:
@@ -279,7 +278,7 @@ def _run_windows(
 
             def after_first_paint(latest: QTimer = latest, loader: StorageLoader = loader) -> None:
                 latest.stop()
-                startup.end()  # the import hook back and the collector on, before the worker's imports
+                startup.end()  # the collector on again, before the worker's imports
                 loader.start()  # once: the paint and the fallback timer may both come
 
             def storage_loaded(
@@ -315,6 +314,7 @@ def _run_windows(
                 # The safety menu and the page check first: reading what waited for the Service
                 # may meet damage (an error then goes to the hook), and File > Back up now must exist.
                 safety.append(recovery.DataSafety(window, location))
+                window.use_data_safety(safety[0])
                 safety[0].damaged.connect(damaged)
                 guard.listen()
                 safety[0].check_soon()
@@ -379,9 +379,8 @@ class StorageLoader(QObject):
 
     def _work(self) -> None:
         try:
-            with plain_imports():
-                for name in STORAGE_MODULES:
-                    importlib.import_module(name)
+            for name in STORAGE_MODULES:
+                importlib.import_module(name)
         except Exception:  # noqa: BLE001, S110 - the GUI thread imports them again and shows the error
             pass
         finally:
@@ -398,9 +397,6 @@ STORAGE_MODULES = (
 
 def _exit_now(code: int) -> None:
     """End the benchmark's process without tearing down every Qt object (the lock is released by then)."""
-    from prioritizer import codecache
-
-    codecache.save()  # what a normal exit keeps (atexit does not run here)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

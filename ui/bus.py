@@ -57,13 +57,11 @@ class Bus(QObject):
     Signals:
         changed(Changes): an operation changed data.
         failed(str): an operation was refused; the one-line reason.
-        notified(str): something worth a short unobtrusive message happened.
         waiting(str): a write waits for another program's lock (the line to show); "" when it ended.
     """
 
     changed = Signal(object)
     failed = Signal(str)
-    notified = Signal(str)
     waiting = Signal(str)
 
     def __init__(self, service: Service, parent: QObject | None = None) -> None:

@@ -66,11 +66,9 @@ def _where(tb: TracebackType | None) -> str:
 def _action_text(where: str) -> str:
     """The menu text of the action whose handler ``where`` is ("MainWindow.toggle_timer": "Start/stop timer"), else ""."""
     from prioritizer.ui.actions import ACTIONS  # at an error only
+    from prioritizer.ui.main_window import HANDLERS
 
-    owner, _, handler = where.rpartition(".")
-    if owner != "MainWindow":
-        return ""
-    texts = [spec.text.replace("&", "").rstrip("…") for spec in ACTIONS.values() if spec.handler == handler]
+    texts = [ACTIONS[a].text.replace("&", "").rstrip("…") for a, h in HANDLERS.items() if h.__qualname__ == where]
     return f"“{texts[0]}”" if texts else ""
 
 

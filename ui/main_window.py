@@ -18,6 +18,7 @@ status line ("Refund backlog was changed elsewhere; nothing was overwritten").
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -41,7 +42,7 @@ from prioritizer.ui.settings import WindowSettings
 from prioritizer.ui.tabs.views import build_view, registered_views
 from prioritizer.ui.tooltips import plain_tooltip
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QHideEvent, QKeySequence, QResizeEvent, QShowEvent, QUndoStack
+from PySide6.QtGui import QCloseEvent, QHideEvent, QKeySequence, QResizeEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QBoxLayout,
     QDialog,
@@ -65,6 +66,8 @@ from prioritizer.domain.values import Changes, IncidentSummary, InputError, Item
 from prioritizer.text.humanize import minutes_text
 
 if TYPE_CHECKING:  # services imports SQLAlchemy, which the start-up does not wait for
+    from prioritizer.ui.dialogs.recovery import DataSafety
+
     from prioritizer.services.service import Service
     from prioritizer.storage.watch import ChangeWatcher
 
@@ -122,6 +125,7 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, QWidget] = {}
         self._timer_item: int | None = None  # the item the status bar shows the timer running on
         self._watcher: ChangeWatcher | None = None
+        self.data_safety: DataSafety | None = None  # backups: set once the database is open (use_data_safety)
         self._build()
         self._connect()
         self._update_actions()
@@ -142,7 +146,9 @@ class MainWindow(QMainWindow):
         self.quick_add = QuickAddBar(self.service.now, self.service.tz, self.service.policy())
         self.filter_bar = FilterBar()
         self.details_host = QWidget()
-        self.actions = build_actions(self, [self.matrix, self.details_host])
+        self.actions = build_actions(self, [self.matrix, self.details_host], HANDLERS)
+        for backup_action in (ActionId.BACK_UP, ActionId.SHOW_BACKUPS):
+            self.actions[backup_action].setEnabled(False)
         panel_actions = (ActionId.EDIT, ActionId.TIMER, ActionId.DONE, ActionId.DROP, ActionId.UNPIN)
         self.details = DetailsPanel(self.bus, [self.actions[a] for a in panel_actions])
         host_layout = QVBoxLayout(self.details_host)
@@ -708,6 +714,22 @@ class MainWindow(QMainWindow):
         dialog.open()
         self.shortcuts_sheet = dialog
 
+    def use_data_safety(self, safety: DataSafety) -> None:
+        """Back up now and Show backups act through ``safety`` from now on (the database is open)."""
+        self.data_safety = safety
+        for backup_action in (ActionId.BACK_UP, ActionId.SHOW_BACKUPS):
+            self.actions[backup_action].setEnabled(True)
+
+    def back_up_now(self) -> None:
+        """Make a verified backup now (File menu)."""
+        if self.data_safety is not None:
+            self.data_safety.back_up_now()
+
+    def show_backups(self) -> None:
+        """Open the backups folder (File menu)."""
+        if self.data_safety is not None:
+            self.data_safety.show_backups()
+
     def show_about(self) -> None:
         """The About box."""
         from prioritizer.safety import logs
@@ -773,6 +795,28 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def action(window: MainWindow, action_id: ActionId) -> QAction:
-    """The QAction of a registry entry in a window (for tests and other views)."""
-    return window.actions[action_id]
+# What each action of the registry (ui/actions.py) calls: a MainWindow method, given the
+# window (and ``checked`` for a toggle). ui/crash.py names the action of a failed handler from here.
+HANDLERS: dict[ActionId, Callable[..., object]] = {
+    ActionId.QUICK_ADD: MainWindow.focus_quick_add,
+    ActionId.FILTER: MainWindow.focus_filter,
+    ActionId.NEW_ITEM: MainWindow.new_item_dialog,
+    ActionId.EDIT: MainWindow.edit_selected,
+    ActionId.TO_DO: MainWindow.move_to_do,
+    ActionId.TO_SCHEDULE: MainWindow.move_to_schedule,
+    ActionId.TO_DELEGATE: MainWindow.move_to_delegate,
+    ActionId.TO_ELIMINATE: MainWindow.move_to_eliminate,
+    ActionId.UNPIN: MainWindow.unpin_selected,
+    ActionId.TIMER: MainWindow.toggle_timer,
+    ActionId.DONE: MainWindow.done_selected,
+    ActionId.DROP: MainWindow.drop_selected,
+    ActionId.UNDO: MainWindow.undo,
+    ActionId.REDO: MainWindow.redo,
+    ActionId.INCIDENT: MainWindow.toggle_incident,
+    ActionId.DETAILS: MainWindow.toggle_details,
+    ActionId.SHORTCUTS: MainWindow.show_shortcuts,
+    ActionId.ABOUT: MainWindow.show_about,
+    ActionId.BACK_UP: MainWindow.back_up_now,
+    ActionId.SHOW_BACKUPS: MainWindow.show_backups,
+    ActionId.QUIT: MainWindow.close,
+}

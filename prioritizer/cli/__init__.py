@@ -3,12 +3,10 @@
 Exit codes: 0 success, 2 bad input (one line naming the problem, nothing
 changed), 1 anything else. Each command group lives in its own module with a
 ``register(subparsers)`` function; ``COMMAND_MODULES`` lists them in help order.
-
-Start-up speed (ARCHITECTURE.md, "What keeps the start fast"): ``main`` reads the
-command name first and imports only that command's module; ``prioritizer`` with
-no command imports none of them and goes straight to the window. ``--help``,
-``--version`` and unknown commands still build the full parser, so every message
-stays the same.
+``COMMANDS`` says which module registers which command, so a command line imports
+the module of its command only (the others import SQLAlchemy, or Qt, for nothing);
+``prioritizer`` with no command imports none and opens the window. A line that names
+no known command (``--help``, a typo) gets the full parser, so every message is the same.
 """
 
 from __future__ import annotations
@@ -20,19 +18,15 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from prioritizer.domain.clock import to_utc
 from prioritizer.domain.values import RANGE_TEXT, InputError, OutOfRangeError, check_instant
 
-TYPE_CHECKING = False  # typing costs ~6 ms of every command; the annotations are strings
-if TYPE_CHECKING:
-    from typing import Any
-
 COMMAND_MODULES = ("items", "timecmds", "balancecmds", "reviewcmds", "datacmds", "safetycmds", "guicmds")
 
-# Which module registers which command, so one command imports one module. A command
-# missing here still works (main falls back to the full parser); tests/test_startup.py
-# checks this table against what the modules really register.
+# Which module registers which command. A command missing here still works (it gets the
+# full parser); tests/test_startup.py checks this table against what the modules register.
 COMMANDS = {
     "add": "items", "list": "items", "show": "items", "edit": "items", "move": "items", "unpin": "items",
     "done": "items", "drop": "items",
@@ -48,8 +42,6 @@ COMMANDS = {
 # Commands that manage backups themselves: no automatic backup after them.
 _NO_AUTO_BACKUP = frozenset({"backup", "restore"})
 
-_VALUE_OPTIONS = ("--db", "--now")  # the global options that take a value
-_FULL = "\x00full"  # _command_name's answer when only the full parser will do
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -58,39 +50,8 @@ class UsageError(Exception):
     """Raised instead of argparse's print-usage-and-exit, so the message stays one line."""
 
 
-class Formatter(argparse.HelpFormatter):
-    """argparse's help formatter, as wide as the terminal, without importing ``shutil``.
-
-    argparse makes a formatter for every ``add_argument`` (to check the metavar) and
-    sizes it with ``shutil.get_terminal_size``: importing ``shutil`` (with ``bz2`` and
-    ``lzma``) was about 3 ms of every command. :func:`terminal_columns` reads the width
-    the same way.
-    """
-
-    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None) -> None:
-        super().__init__(prog, indent_increment, max_help_position, terminal_columns() - 2 if width is None else width)
-
-
-def terminal_columns() -> int:
-    """``shutil.get_terminal_size().columns``: ``$COLUMNS``, else the terminal's width, else 80."""
-    try:
-        columns = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return columns or 80
-
-
 class Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line and exit 2 (help sized by :class:`Formatter`)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", Formatter)
-        super().__init__(*args, **kwargs)
+    """An ArgumentParser whose errors are one line and exit 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
         """Raise instead of printing usage: main() prints one line and exits 2."""
@@ -111,45 +72,20 @@ def parse_now(text: str) -> datetime:
     return check_instant(moment, "--now")
 
 
-def build_parser(modules: Sequence[str] = COMMAND_MODULES, only: str | None = None) -> Parser:
-    """The argument parser with the commands of ``modules`` (default: every command module).
-
-    With ``only``, the modules' other commands are not built (see :class:`_OnlyCommand`).
-    """
-    parser = Parser(prog="prioritizer", description="Eisenhower matrix for customer-service managers.")
+def _global_options(parser: Parser) -> None:
     parser.add_argument("--db", metavar="PATH|URL", help="database file or URL (default: PRIORITIZER_DB or the user data folder)")
     parser.add_argument("--now", metavar="ISO-8601", help="fix the clock for this command (tests, demos, 'what will Friday look like?')")
+
+
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> Parser:
+    """The argument parser with the commands of ``modules`` (default: every command module)."""
+    parser = Parser(prog="prioritizer", description="Eisenhower matrix for customer-service managers.")
+    _global_options(parser)
     parser.add_argument("--version", action=_Version, help="show the version and the log folder, then exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in modules:
-        module = importlib.import_module(f"{__name__}.{name}")
-        module.register(sub if only is None else _OnlyCommand(sub, only))
+        importlib.import_module(f"{__name__}.{name}").register(sub)
     return parser
-
-
-class _OnlyCommand:
-    """The sub-parser set, as ``register`` sees it, building the parser of one command only.
-
-    A module registers all of its commands; the others go to a :class:`_Unbuilt` that
-    takes every call and does nothing. Building the parsers of the eight item commands
-    (52 options, each formatted and translated by argparse) cost ~6 ms of ``list``.
-    """
-
-    def __init__(self, sub: Any, name: str) -> None:
-        self._sub, self._name = sub, name
-
-    def add_parser(self, name: str, **kwargs: Any) -> Any:
-        return self._sub.add_parser(name, **kwargs) if name == self._name else _Unbuilt()
-
-
-class _Unbuilt:
-    """A parser that is not built: every call (add_argument, set_defaults, groups...) is taken and ignored."""
-
-    def __getattr__(self, name: str) -> Any:
-        return self._ignore
-
-    def _ignore(self, *args: Any, **kwargs: Any) -> _Unbuilt:
-        return self
 
 
 def _version() -> str:
@@ -172,37 +108,27 @@ class _Version(argparse.Action):
 
 
 def _command_name(args: Sequence[str]) -> str | None:
-    """The command named on the line (None: no command), or ``_FULL`` when only the full parser can tell.
+    """The first word of the line that is not a global option or its value (None: there is none).
 
-    The command is the first token that is neither a global option nor its value.
-    Anything else that starts with ``-`` (``--help``, ``--version``, an abbreviation
-    or an unknown option) and a missing value send the line to the full parser.
+    ``--help``, ``--version`` or an unknown option before the command is that word too: it
+    names no command, and gets the full parser.
     """
-    i = 0
-    while i < len(args):
-        token = args[i]
-        if token in _VALUE_OPTIONS:
-            if i + 1 >= len(args) or args[i + 1].startswith("-"):
-                return _FULL
-            i += 2
-        elif token.startswith(tuple(f"{o}=" for o in _VALUE_OPTIONS)):
-            i += 1
-        elif token.startswith("-"):
-            return _FULL
-        else:
-            return token
-    return None
+    globals_only = Parser(add_help=False)
+    _global_options(globals_only)
+    try:
+        _, rest = globals_only.parse_known_args(args)
+    except UsageError:  # a global option without its value: no command known, the full parser says so
+        return ""
+    return rest[0] if rest else None
 
 
 def parser_for(args: Sequence[str]) -> Parser:
-    """The smallest parser that reads this command line exactly as the full one would."""
+    """The parser of the command module this line needs: none without a command, every one for an unknown word."""
     name = _command_name(args)
     if name is None:
-        return build_parser(())  # no command: the window, no command module imported
+        return build_parser(())
     module = COMMANDS.get(name)
-    if module is None:  # --help, --version, an unknown command: the full parser says it all
-        return build_parser()
-    return build_parser((module,), only=name)
+    return build_parser() if module is None else build_parser((module,))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -219,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         now = parse_now(args.now) if args.now else None
         handler = getattr(args, "func", None)
         if handler is None:
-            from prioritizer.cli.guicmds import open_window
+            from prioritizer.launcher import open_window
 
             return open_window(args.db, now)
         if args.command not in _NO_AUTO_BACKUP:
@@ -242,7 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from prioritizer.safety.logs import record  # the traceback, for a bug report (prioritizer --version names the folder)
 
         command = _command_name(args_list)
-        record(f"{command if command and command != _FULL else 'prioritizer'}: {message}", (type(exc), exc, exc.__traceback__))
+        record(f"{command if command in COMMANDS else 'prioritizer'}: {message}", (type(exc), exc, exc.__traceback__))
         return EXIT_ERROR
     finally:
         if "prioritizer.cli.common" in sys.modules:  # only a command that opened a service imported it

@@ -1,9 +1,9 @@
 """Commands: balance (firefighting versus proactive time), entries, entry-edit, entry-delete, target.
 
-``balance`` prints a table per local day, or the JSON of the contract in
-DESIGN.md (``from, to, firefighting_minutes, proactive_minutes,
-low_value_minutes, proactive_share, target_share, by_day[], by_quadrant{}``,
-plus ``by_kind{}``).
+``balance`` prints a table per local day, or the JSON whose keys are part of the
+command line's contract (README.md, "The command line": ``from, to,
+firefighting_minutes, proactive_minutes, low_value_minutes, proactive_share,
+target_share, by_day[], by_quadrant{}``, plus ``by_kind{}``).
 """
 
 from __future__ import annotations

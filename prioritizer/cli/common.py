@@ -5,14 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from prioritizer.domain.values import FIRST_YEAR, LAST_YEAR, InputError, ItemView, TimeEntryView, TriageEvent
 
-TYPE_CHECKING = False  # typing costs ~6 ms of every command; the annotations are strings
 if TYPE_CHECKING:  # services imports SQLAlchemy: imported when a command opens one
-    from typing import Any
-
-    from prioritizer.services.service import Service  # here: SQLAlchemy only for commands that open a Service
+    from prioritizer.services.service import Service
 
 _OPENED: list[Service] = []
 CREATING_COMMANDS = frozenset({"add", "import", "demo"})
@@ -159,9 +157,3 @@ def minutes_arg(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"minutes cannot be negative ({value})")
     return value
-
-
-def require(condition: bool, message: str) -> None:
-    """Raise InputError(message) unless condition holds."""
-    if not condition:
-        raise InputError(message)

@@ -1,4 +1,4 @@
-"""Data commands: demo."""
+"""Data commands: ``demo`` (import and export are in reviewcmds.py, backup and restore in safetycmds.py)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
-"""Window commands: opening the app (no command) and screenshots. Qt is imported only here, lazily.
+"""The ``screenshot`` command: a window rendered offscreen on the current database, saved as a PNG.
 
-Importing this module is cheap (no SQLAlchemy, no Qt): ``prioritizer`` with no command
-imports it and goes straight to ``open_window``.
+The window itself is reached through prioritizer/launcher.py, the core's one door to Qt.
 """
 
 from __future__ import annotations
@@ -28,11 +27,12 @@ def register(sub: Any) -> None:
 def cmd_screenshot(args: argparse.Namespace, now: datetime | None) -> int:
     """Save a PNG of a window."""
     try:
-        from prioritizer.ui.screenshot import parse_size, save_screenshot
+        from prioritizer.launcher import parse_size, save_screenshot
+
+        size = parse_size(args.size)
     except ImportError as exc:
         print(f"prioritizer: error: screenshots need PySide6 ({exc})", file=sys.stderr)
         return 1
-    size = parse_size(args.size)
     file = Path(args.file)
     if file.suffix.lower() != ".png":
         raise InputError(f"the screenshot file must end in .png, not {file.name!r}")
@@ -45,46 +45,3 @@ def cmd_screenshot(args: argparse.Namespace, now: datetime | None) -> int:
         service.close()
     print(f"saved {file}")
     return 0
-
-
-# The Qt-free modules the first paint needs, imported before PySide6: PySide6 installs an
-# import hook (shibokensupport.feature) that reads the whole source of every module imported
-# after it (through linecache, which keeps it). The first paint reads a sqlite3 snapshot
-# (prioritizer/deferred.py): SQLAlchemy, the models and the Service are imported after it
-# (ARCHITECTURE.md, "What keeps the start fast"), and linecache is cleared again then.
-# So are the quick-add parser and the balance (ui.app.STORAGE_MODULES): the paint needs neither.
-CORE_BEFORE_QT = (
-    "prioritizer.storage.deferred",  # the snapshot: fastlist, rules, ordering, location
-    "prioritizer.domain.drafts",
-    "prioritizer.safety.lock",
-    "prioritizer.text.humanize",
-    "platformdirs",
-    "getpass",
-)
-
-
-def import_core_first() -> None:
-    """Import ``CORE_BEFORE_QT`` (a no-op once PySide6 is loaded: the hook is in place by then)."""
-    if "PySide6" in sys.modules:
-        return
-    import importlib
-
-    for name in CORE_BEFORE_QT:
-        try:
-            importlib.import_module(name)
-        except ImportError:  # a module renamed or gone: only the start gets slower
-            continue
-
-
-def open_window(db: str | None, now: datetime | None) -> int:
-    """Open the main window on the database."""
-    import_core_first()
-    try:
-        from prioritizer.ui import startup
-
-        startup.begin()  # PySide6, with quicker Qt enums, no collector and no import hook until the paint
-        from prioritizer.ui.app import run_app
-    except ImportError as exc:
-        print(f"prioritizer: error: the window needs PySide6 ({exc})", file=sys.stderr)
-        return 1
-    return int(run_app(db, now))

@@ -6,16 +6,14 @@ import argparse
 import sys
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from prioritizer.cli.common import entry_json, event_json, item_id, item_json, minutes_arg, open_service, print_json, when
 from prioritizer.domain.rules import sentence
 from prioritizer.domain.values import Importance, InputError, Kind, Quadrant
 from prioritizer.text.humanize import countdown, local_stamp, minutes_text
 
-TYPE_CHECKING = False  # typing costs ~6 ms of every command; the annotations are strings
-if TYPE_CHECKING:  # services imports SQLAlchemy (~0.4 s): `list` reads without it (prioritizer.storage.fastlist)
-    from typing import Any
-
+if TYPE_CHECKING:  # services imports SQLAlchemy: `list` reads without it
     from prioritizer.services.service import ItemDraft, Service
 
 NONE_WORDS = ("none", "")

@@ -2,7 +2,7 @@
 
 ``review [--week DATE] [--json | --csv FILE | --html FILE | --pdf FILE]`` prints a
 text summary by default; the file formats are written atomically. ``--pdf``
-needs Qt and imports ``prioritizer.ui.tabs.review_pdf`` only then, offscreen unless a
+needs Qt and imports it (through prioritizer/launcher.py) only then, offscreen unless a
 platform is already chosen, so the other commands never load Qt.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -84,8 +83,7 @@ def cmd_review(args: argparse.Namespace, now: datetime | None) -> int:
         print(f"review written to {target}")
     elif args.pdf:
         assert target is not None
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        from prioritizer.ui.tabs.review_pdf import review_pdf_bytes  # lazy: Qt only for --pdf
+        from prioritizer.launcher import review_pdf_bytes  # Qt only for --pdf
 
         write_atomically(target, review_pdf_bytes(review))
         print(f"review written to {target}")

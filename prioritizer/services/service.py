@@ -19,13 +19,24 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import fields, replace
 from datetime import datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import BigInteger, Engine, case, delete, func, insert, literal, select, text, type_coerce
 from sqlalchemy.orm import Session, sessionmaker
 
 from prioritizer.domain import rules
 from prioritizer.domain.clock import local_tz, utcnow
+
+# Re-exported: callers import them from here too.
+from prioritizer.domain.drafts import MAX_NAME as MAX_NAME
+from prioritizer.domain.drafts import MAX_NOTES as MAX_NOTES
+from prioritizer.domain.drafts import MAX_TITLE as MAX_TITLE
+from prioritizer.domain.drafts import ImportOutcome as ImportOutcome
+from prioritizer.domain.drafts import ImportRecord as ImportRecord
+from prioritizer.domain.drafts import ItemDraft as ItemDraft
+from prioritizer.domain.drafts import Result as Result
+from prioritizer.domain.drafts import clean_text
+from prioritizer.domain.drafts import validate as validate
 from prioritizer.domain.values import (
     UNCHECKED,
     Actor,
@@ -68,20 +79,6 @@ from prioritizer.storage.fastlist import QUADRANT_ORDER as QUADRANT_ORDER  # re-
 from prioritizer.storage.ordering import ORDER_BY, ORDERED_OPEN_SQL
 from prioritizer.storage.schema import Incident, Item, Setting, TimeEntry, TriageLog, UTCDateTime, to_micros
 from prioritizer.text.humanize import minutes_text
-
-if TYPE_CHECKING:
-    pass
-
-# Re-exported: callers import them from here too.
-from prioritizer.domain.drafts import MAX_NAME as MAX_NAME  # noqa: E402
-from prioritizer.domain.drafts import MAX_NOTES as MAX_NOTES  # noqa: E402
-from prioritizer.domain.drafts import MAX_TITLE as MAX_TITLE  # noqa: E402
-from prioritizer.domain.drafts import ImportOutcome as ImportOutcome  # noqa: E402
-from prioritizer.domain.drafts import ImportRecord as ImportRecord  # noqa: E402
-from prioritizer.domain.drafts import ItemDraft as ItemDraft  # noqa: E402
-from prioritizer.domain.drafts import Result as Result  # noqa: E402
-from prioritizer.domain.drafts import clean_text  # noqa: E402
-from prioritizer.domain.drafts import validate as validate  # noqa: E402
 
 T = TypeVar("T")
 

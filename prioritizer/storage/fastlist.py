@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import Any
 
 from prioritizer.domain import rules
 from prioritizer.domain.clock import UTC
@@ -48,10 +49,6 @@ from prioritizer.domain.values import (
 from prioritizer.storage.location import sqlite_uri
 from prioritizer.storage.ordering import ORDER_BY
 from prioritizer.storage.version import SCHEMA_VERSION
-
-TYPE_CHECKING = False  # typing costs ~6 ms of every command; the annotations are strings
-if TYPE_CHECKING:
-    from typing import Any
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # models.EPOCH (models imports SQLAlchemy)
 _LO, _HI = EARLIEST_MICROS, LATEST_MICROS  # the app's years (domain.clamp_micros)

@@ -32,8 +32,8 @@ from pathlib import Path
 
 from prioritizer.ui.dialogs.storage_errors import _tell
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices
-from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QPushButton, QWidget
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QPushButton, QWidget
 
 from prioritizer.domain.values import InputError
 from prioritizer.safety.backup import BackupError, backup_dir, backup_now, maybe_backup_quietly, restore
@@ -177,7 +177,7 @@ WINDOW_CLOSE = "window-close"
 
 
 class DataSafety(QObject):
-    """Backups while the window runs: File → "Back up now", "Show backups", the automatic ones.
+    """Backups while the window runs: what File → "Back up now" and "Show backups" do, and the automatic ones.
 
     Automatic: every 15 minutes at most while the data changes, when an incident
     ends, when the window closes (``stop``); never of a damaged file.
@@ -191,7 +191,6 @@ class DataSafety(QObject):
         finished(): a background check or automatic backup ended (for tests).
 
     Attributes:
-        backup_action / show_action: the two menu actions.
         timer: the look every minute for a due automatic backup.
     """
 
@@ -203,13 +202,6 @@ class DataSafety(QObject):
         super().__init__(window)
         self.window = window
         self.location = resolve_location(location)
-        self.backup_action = QAction("Back up &now", self)
-        self.backup_action.setStatusTip("Make a verified backup of the database now")
-        self.backup_action.triggered.connect(self.back_up_now)
-        self.show_action = QAction("Show &backups…", self)
-        self.show_action.setStatusTip("Open the folder that holds the backups")
-        self.show_action.triggered.connect(self.show_backups)
-        self._insert_into_file_menu()
         self.timer = QTimer(self)
         self.timer.setInterval(AUTO_BACKUP_CHECK_MS)
         self.timer.timeout.connect(self.auto_backup)
@@ -224,16 +216,6 @@ class DataSafety(QObject):
         ended = getattr(incident, "ended", None)
         if ended is not None:
             ended.connect(self._incident_ended)
-
-    def _insert_into_file_menu(self) -> None:
-        for menu_action in self.window.menuBar().actions():
-            menu = menu_action.menu()
-            if isinstance(menu, QMenu) and menu.title().replace("&", "") == "File":
-                actions = menu.actions()
-                before = actions[-1] if actions else None  # keep Quit last
-                separator = menu.insertSeparator(before) if before is not None else menu.addSeparator()
-                menu.insertActions(separator, [self.backup_action, self.show_action])
-                return
 
     def back_up_now(self) -> str:
         """Make a backup now; tells the user where, or why not."""

@@ -41,8 +41,6 @@ MAX_TABLE_ROWS = 8  # more entries scroll inside the table
 # The entries table's columns (ui.time_entries.EntriesModel). The narrow panel hides Source,
 # and shows Overlaps only while something overlaps.
 START, END, SPENT, QUADRANT, SOURCE, NOTE, OVERLAPS = range(7)
-# What DetailsPanel._build_content makes: asking for any of them before an item was shown makes them.
-_CONTENT = frozenset({"content", "title", "where", "why", "order", "form", "entries", "history"})
 
 
 class _ShortStart(QStyledItemDelegate):
@@ -79,7 +77,7 @@ def _label(text: str = "", *, muted: bool = False, wrap: bool = True) -> QLabel:
 class DetailsPanel(QScrollArea):
     """Shows one item in full; refreshes itself when the bus says it changed."""
 
-    # Made with the first item shown (_build_content).
+    # Made with the first item shown (_build_content): the window starts with nothing selected.
     content: QWidget
     title: QLabel
     where: QLabel
@@ -116,12 +114,6 @@ class DetailsPanel(QScrollArea):
         self._reload_soon.setInterval(0)
         self._reload_soon.timeout.connect(self.reload)
         bus.changed.connect(self._changed)
-
-    def __getattr__(self, name: str) -> object:  # only for attributes not set yet
-        if name in _CONTENT and not self.__dict__.get("_built", True):
-            self._build_content()
-            return getattr(self, name)
-        raise AttributeError(name)
 
     def _build_content(self) -> None:
         """The fields, buttons, time entries and history: made when the first item is shown.
@@ -249,6 +241,8 @@ class DetailsPanel(QScrollArea):
                 self.content.setVisible(False)
                 self.entries.set_item(None)
             return
+        if not self._built:
+            self._build_content()
         self.content.setVisible(True)
         service = self.bus.service
         now, tz = service.now(), service.tz

@@ -1,4 +1,4 @@
-"""The registry of the window's views (matrix today; balance, today, review later).
+"""The registry of the window's views beside the matrix: today, the balance and the weekly review.
 
 A view module calls :func:`register_view` at import time with a factory that
 builds its widget from the main window (``window.bus``, ``window.store``…). The
