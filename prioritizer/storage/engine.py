@@ -44,11 +44,11 @@ from prioritizer.storage.location import (
     sqlite_path as sqlite_path,
 )
 from prioritizer.storage.schema import Base, Setting
+from prioritizer.storage.version import SCHEMA_VERSION as SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-SCHEMA_VERSION = 3
 APPLICATION_ID = 0x50524954  # PRAGMA application_id of our files ("PRIT"; integrity.py tells others apart by it)
 READ_ONLY = "prioritizer_read_only"  # execution option of read-only units
 
