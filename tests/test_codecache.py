@@ -87,7 +87,7 @@ def test_a_class_without_a_docstring_gets_the_signature_it_gets_without_the_cach
 def test_importing_the_package_does_not_import_inspect_until_dataclasses_needs_it() -> None:
     probe = (
         "import sys\n"
-        "import prioritizer.domain.values, prioritizer.storage.fastlist, dataclasses\n"
+        "import prioritizer.domain.values, prioritizer.domain.rules, dataclasses\n"
         "print('inspect' in sys.modules)\n"
         "@dataclasses.dataclass\n"
         "class Size:\n"

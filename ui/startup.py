@@ -35,7 +35,18 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
-from prioritizer.storage.fastlist import paused_gc
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection inside (restored as it was)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
 
 _standard_create = enum.EnumType._create_  # type: ignore[attr-defined]  # private, not in the stubs
 _simple_enum = getattr(enum, "_simple_enum", None)

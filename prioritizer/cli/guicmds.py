@@ -49,12 +49,12 @@ def cmd_screenshot(args: argparse.Namespace, now: datetime | None) -> int:
 
 # The Qt-free modules the first paint needs, imported before PySide6: PySide6 installs an
 # import hook (shibokensupport.feature) that reads the whole source of every module imported
-# after it (through linecache, which keeps it). The first paint reads a sqlite3 snapshot
-# (prioritizer/deferred.py): SQLAlchemy, the models and the Service are imported after it
-# (ARCHITECTURE.md, "What keeps the start fast"), and linecache is cleared again then.
-# So are the quick-add parser and the balance (ui.app.STORAGE_MODULES): the paint needs neither.
+# after it (through linecache, which keeps it). The window opens the Service (SQLAlchemy, the
+# models, the read model) before its first paint; the quick-add parser and the balance come
+# later, and linecache is cleared once the window is built.
 CORE_BEFORE_QT = (
-    "prioritizer.storage.deferred",  # the snapshot: fastlist, rules, ordering, location
+    "prioritizer.services.service",  # SQLAlchemy, the models, the read model, the rules
+    "prioritizer.safety.health",
     "prioritizer.domain.drafts",
     "prioritizer.safety.lock",
     "prioritizer.text.humanize",

@@ -46,8 +46,7 @@ from prioritizer.domain.clock import day_bounds, to_local
 from prioritizer.domain.values import Actor, IncidentSummary, Kind, Quadrant, Status
 from prioritizer.reports.balance import Balance, Run, first_weekday, period_time, session_run, week_range
 from prioritizer.services.service import Service
-from prioritizer.storage.fastlist import from_us, to_micros
-from prioritizer.storage.schema import from_micros
+from prioritizer.storage.schema import from_micros, to_micros
 from prioritizer.text.humanize import minutes_text
 
 __all__ = [
@@ -292,6 +291,10 @@ class Review:
         return sum(shares) / len(shares) if shares else None
 
 
+def _instant(micros: int | None) -> datetime | None:
+    return None if micros is None else from_micros(micros)
+
+
 def _week_share(week_start: date, bal: Balance) -> WeekShare:
     total = bal.total_minutes
     return WeekShare(week_start, bal.proactive_share if total > 0 else None, total, bal.proactive_minutes)
@@ -452,11 +455,11 @@ def _build_review(
     open_then = {"as_of": as_of_us, "most": -1 if open_rows is None else open_rows}
     ((carry_total, delegated_total, stale),) = run(_OPEN_COUNTS_SQL, open_then)
     carry = tuple(
-        CarryItem(i, t, Kind(k), Quadrant(q), from_us(due), who, (as_of_us - created) // DAY_US)
+        CarryItem(i, t, Kind(k), Quadrant(q), _instant(due), who, (as_of_us - created) // DAY_US)
         for i, t, k, q, due, who, created in run(_CARRY_SQL, open_then)
     )
     delegated = tuple(
-        DelegatedItem(i, t, who or "", from_micros(created), (as_of_us - created) // DAY_US, Quadrant(q), from_us(due))
+        DelegatedItem(i, t, who or "", from_micros(created), (as_of_us - created) // DAY_US, Quadrant(q), _instant(due))
         for i, t, _, q, due, who, created in run(_DELEGATED_SQL, open_then)
     )
 
@@ -465,7 +468,7 @@ def _build_review(
     if period_rows is not None:
         aged_rows = aged_rows[max(0, aged_total - period_rows) :]  # the latest ones
     aged = tuple(
-        AgedItem(item_id, title, Kind(kind), from_micros(at), from_us(due), Status(status))
+        AgedItem(item_id, title, Kind(kind), from_micros(at), _instant(due), Status(status))
         for item_id, at, title, kind, due, status in aged_rows
     )
 
