@@ -98,43 +98,59 @@ def read_policy(conn: Connection) -> Policy:
 
 
 # --------------------------------------------------------------- placement
-def facts_of(item: Any) -> ItemFacts:
-    """The placement facts of anything with an item's fields as stored (an ORM ``Item``, a row's fields).
+_KINDS = {k.value: k for k in Kind}
+_IMPORTANCES = {i.value: i for i in Importance}
+_STATUSES = {s.value: s for s in Status}
+_QUADRANTS = {q.value: q for q in Quadrant}
 
-    Datetimes must already be aware; kind, importance, status and the pin are the stored texts.
-    """
+
+def _facts(
+    kind: str, title: str, importance: str, due: datetime | None, strategic: bool, severity: int | None,
+    key_customer: bool, start: datetime | None, end: datetime | None, created_at: datetime | None,
+    pinned_quadrant: str | None, pinned_at: datetime | None, status: str,
+) -> ItemFacts:  # fmt: skip
+    """The one place an item's stored fields become placement facts (enums from their stored texts)."""
     return ItemFacts(
-        kind=Kind(item.kind),
-        title=item.title,
-        importance=Importance(item.importance),
-        due=item.due,
-        strategic=bool(item.strategic),
-        severity=item.severity,
-        key_customer=bool(item.key_customer),
-        start=item.start,
-        end=item.end,
-        created_at=item.created_at,
-        pinned_quadrant=Quadrant(item.pinned_quadrant) if item.pinned_quadrant else None,
-        pinned_at=item.pinned_at,
-        status=Status(item.status),
+        kind=_KINDS[kind],
+        title=title,
+        importance=_IMPORTANCES[importance],
+        due=due,
+        strategic=bool(strategic),
+        severity=severity,
+        key_customer=bool(key_customer),
+        start=start,
+        end=end,
+        created_at=created_at,
+        pinned_quadrant=_QUADRANTS[pinned_quadrant] if pinned_quadrant else None,
+        pinned_at=pinned_at,
+        status=_STATUSES[status],
     )
 
 
-class _Row:
-    """A ``LIST_COLUMNS`` row read by field name, its instants as aware datetimes."""
-
-    __slots__ = LIST_COLUMNS
-
-    def __init__(self, row: Sequence[Any]) -> None:
-        for name, value in zip(LIST_COLUMNS, row, strict=True):
-            setattr(self, name, value)
-        for name in ("due", "created_at", "updated_at", "closed_at", "start", "end", "pinned_at", "placed_at", "changes_at"):
-            setattr(self, name, _instant(getattr(self, name)))
+def facts_of(item: Any) -> ItemFacts:
+    """The placement facts of anything with an item's stored fields and aware datetimes (an ORM ``Item``)."""
+    return _facts(
+        item.kind, item.title, item.importance, item.due, item.strategic, item.severity, item.key_customer,
+        item.start, item.end, item.created_at, item.pinned_quadrant, item.pinned_at, item.status,
+    )  # fmt: skip
 
 
 def row_facts(row: Sequence[Any]) -> ItemFacts:
-    """The placement facts of one ``LIST_COLUMNS`` row."""
-    return facts_of(_Row(row))
+    """The placement facts of one ``LIST_COLUMNS`` row (instants as stored integers)."""
+    return _row(row)[1]
+
+
+def _row(row: Sequence[Any]) -> tuple[tuple[Any, ...], ItemFacts]:
+    """A ``LIST_COLUMNS`` row with its instants as aware datetimes, and its placement facts."""
+    (item_id, kind, title, notes, importance, due, estimate, strategic, delegated_to, status, created_at,
+     updated_at, closed_at, start, end, severity, customer, key_customer, pinned_q, pinned_at) = row[:20]  # fmt: skip
+    due, start, end, created_at = _instant(due), _instant(start), _instant(end), _instant(created_at)
+    pinned_at = _instant(pinned_at)
+    facts = _facts(kind, title, importance, due, strategic, severity, key_customer, start, end, created_at, pinned_q,
+                   pinned_at, status)  # fmt: skip
+    values = (item_id, notes, estimate, delegated_to, created_at, _instant(updated_at), _instant(closed_at), customer,
+              pinned_at, row[COLUMN["version"]])  # fmt: skip
+    return values, facts
 
 
 def cache_holds(row: Sequence[Any], now_us: int) -> bool:
@@ -157,32 +173,31 @@ def cache_holds(row: Sequence[Any], now_us: int) -> bool:
 
 
 def _view(row: Sequence[Any], now: datetime, policy: Policy, minutes: tuple[int, bool]) -> ItemView:
-    item: Any = _Row(row)
-    facts = facts_of(item)
+    (item_id, notes, estimate, delegated_to, created_at, updated_at, closed_at, customer, pinned_at, version), facts = _row(row)
     return ItemView(
-        id=item.id,
+        id=item_id,
         kind=facts.kind,
-        title=item.title,
-        notes=item.notes,
+        title=facts.title,
+        notes=notes,
         importance=facts.importance,
-        due=item.due,
-        estimate_minutes=item.estimate_minutes,
+        due=facts.due,
+        estimate_minutes=estimate,
         strategic=facts.strategic,
-        delegated_to=item.delegated_to,
+        delegated_to=delegated_to,
         status=facts.status,
-        created_at=item.created_at,
-        updated_at=item.updated_at or item.created_at,
-        closed_at=item.closed_at,
-        start=item.start,
-        end=item.end,
-        severity=item.severity,
-        customer=item.customer,
+        created_at=created_at,
+        updated_at=updated_at or created_at,
+        closed_at=closed_at,
+        start=facts.start,
+        end=facts.end,
+        severity=facts.severity,
+        customer=customer,
         key_customer=facts.key_customer,
         placement=rules.place(facts, now, policy),
-        pinned_at=item.pinned_at,
+        pinned_at=pinned_at,
         minutes_spent=minutes[0],
         timer_running=minutes[1],
-        version=item.version,
+        version=version,
         rank=rules.rank(facts, now),
         order_reason=rules.explain_rank(facts, now),
     )
