@@ -108,26 +108,6 @@ def test_help_is_as_wide_as_the_terminal_says(capsys: pytest.CaptureFixture[str]
     assert max(len(line) for line in widths[120]) > 70  # the wide one uses its width
 
 
-def test_a_listing_does_not_import_shutil_typing_inspect_or_json(db_path: Path) -> None:
-    """argparse would import shutil (with bz2 and lzma) only to measure the terminal: cli.Formatter does that.
-
-    typing (about 6 ms) is only for the type checker: the modules a listing loads name it under TYPE_CHECKING.
-    inspect (about 10 ms) is imported by dataclasses for classes without a docstring: codecache defers it.
-    json (about 2 ms) is imported only to print JSON.
-    """
-    service = Service.open(str(db_path), now=NOW)
-    service.add(ItemDraft(title="Renew vendor contract"))
-    service.close()
-    probe = (
-        "import sys\nfrom prioritizer.cli import main\nmain(sys.argv[1:])\n"
-        "print('shutil' in sys.modules, 'typing' in sys.modules, 'inspect' in sys.modules, 'json' in sys.modules)\n"
-    )
-    argv = ["--db", str(db_path), "--now", NOW.isoformat(), "list"]
-    run = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, timeout=60)
-    assert run.returncode == 0, run.stderr
-    assert "Renew vendor contract" in run.stdout and run.stdout.splitlines()[-1] == "False False False False"
-
-
 # ---------------------------------------------------------------- data safety, moved
 def _garbage_in_a_page(path: Path, page: int = 3) -> None:
     """Overwrite one page (by default the items' uid index: no read at start touches it)."""
