@@ -33,6 +33,7 @@ LIST_COLUMNS = (
     "pinned_quadrant", "pinned_at", "quadrant", "urgent", "important", "placed_at", "changes_at", "version",
 )  # fmt: skip
 COLUMN = {name: i for i, name in enumerate(LIST_COLUMNS)}
+INSTANT_COLUMNS = frozenset({"due", "created_at", "updated_at", "closed_at", "start", "end", "pinned_at", "placed_at", "changes_at"})
 _SELECT = "SELECT " + ", ".join(f'items."{n}"' if n == "end" else f"items.{n}" for n in LIST_COLUMNS) + " FROM items"
 
 # Minutes spent per item and whether its timer runs: a running entry counts up to now.
