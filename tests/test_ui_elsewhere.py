@@ -67,7 +67,7 @@ def test_command_line_add_edit_done_and_timer_show_in_the_open_window(
 ) -> None:
     new_id = int(cli(db_path, "add", "Sev1 Initech outage", "--kind", "escalation", "--severity", "1").split()[-1])
     qtbot.waitUntil(lambda: quadrant_of(window, new_id) is not None, timeout=FOLLOW_MS)
-    assert window.count_label.text() == "3 open items"
+    qtbot.waitUntil(lambda: window.count_label.text() == "3 open items", timeout=FOLLOW_MS)  # after the cards
 
     reloaded: list[set[int]] = []
     window.store.updated.connect(lambda views, gone: reloaded.append({v.id for v in views} | set(gone)))
@@ -82,7 +82,8 @@ def test_command_line_add_edit_done_and_timer_show_in_the_open_window(
 
     cli(db_path, "start", str(items["refund"]))
     qtbot.waitUntil(lambda: window.timer_label.text().startswith("Refund backlog"), timeout=FOLLOW_MS)
-    assert window.store.get(items["refund"]).timer_running  # type: ignore[union-attr]
+    # The label asks the database at any change, the card waits for the poll that names its item.
+    qtbot.waitUntil(lambda: window.store.get(items["refund"]).timer_running, timeout=FOLLOW_MS)  # type: ignore[union-attr]
 
 
 def test_nothing_changed_elsewhere_means_nothing_announced(window: MainWindow, items: dict[str, int]) -> None:

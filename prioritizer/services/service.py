@@ -726,7 +726,8 @@ class Service:
         with self.unit() as session:
             (item,) = self._items(session, [item_id], None if version is None else {item_id: version})
             if session.scalar(select(TimeEntry.id).where(TimeEntry.item_id == item_id).limit(1)) is not None:
-                spent = minutes_spent(session.connection(), self.now(), "SELECT :item_id", {"item_id": item_id})
+                one = "SELECT items.id FROM items WHERE items.id = :item_id"
+                spent = minutes_spent(session.connection(), self.now(), one, {"item_id": item_id})
                 minutes = spent.get(item_id, (0, False))[0]
                 raise InputError(f"{item.title} has {minutes_text(minutes)} of tracked time; nothing was deleted (drop it instead)")
             session.delete(item)
