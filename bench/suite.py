@@ -317,7 +317,9 @@ def m_place_rank(ctx: Context) -> list[Figure]:
     ``rules.rank`` on every open item and sorts them: what it costs without the cache.
     """
     from prioritizer.domain import rules
-    from prioritizer.services.service import QUADRANT_ORDER
+    from prioritizer.domain.values import Quadrant
+
+    quadrant_order = {q: i for i, q in enumerate(Quadrant)}
 
     db, _, info = ctx.tasks()
     service = _service(db)
@@ -334,7 +336,7 @@ def m_place_rank(ctx: Context) -> list[Figure]:
         keyed = []
         for f in facts:
             p = rules.place(f, now, policy)
-            keyed.append(((QUADRANT_ORDER[p.quadrant], rules.rank(f, now)), p))
+            keyed.append(((quadrant_order[p.quadrant], rules.rank(f, now)), p))
         keyed.sort(key=lambda kp: kp[0])
 
     pure = time_call(run, ctx.runs)

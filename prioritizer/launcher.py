@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 # after it (through linecache, which keeps it). SQLAlchemy, the models and the Service load
 # after the first paint (ui/app.py).
 CORE_BEFORE_QT = (
-    "prioritizer.storage.deferred",  # the snapshot the first paint reads
+    "prioritizer.services.service",  # SQLAlchemy, the models, the read model, the rules: the first paint opens it
+    "prioritizer.safety.health",
     "prioritizer.domain.drafts",
     "prioritizer.safety.lock",
     "prioritizer.text.humanize",

@@ -14,11 +14,9 @@ the whole ``prioritizer --db FILE --now ISO`` process to that moment.
 
 from __future__ import annotations
 
-import importlib
 import linecache
 import os
 import sys
-import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -26,7 +24,7 @@ from typing import TYPE_CHECKING
 from prioritizer.ui import startup
 from prioritizer.ui.icons import icon
 from prioritizer.ui.theme import apply_theme, follow_system
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from prioritizer.domain.values import InputError
@@ -38,7 +36,6 @@ if TYPE_CHECKING:
 
     from prioritizer.safety.damage import DatabaseDamagedError
     from prioritizer.services.service import Service
-    from prioritizer.storage.deferred import DeferredService
 
 QUIT_AFTER_FIRST_PAINT = "PRIORITIZER_QUIT_AFTER_FIRST_PAINT"
 LATEST_AFTER_SHOW_MS = 5000  # what waits for the first paint runs by then anyway (a window started minimized)
@@ -122,24 +119,6 @@ def run_app(db: str | None, now: datetime | None) -> int:
         guard.release()
 
 
-def _deferred(location: str, now: datetime | None) -> DeferredService | None:
-    """A Service that opens after the first paint, when one read snapshot can paint the matrix (else None)."""
-    from prioritizer.domain.clock import local_tz
-    from prioritizer.storage.deferred import DeferredService, open_snapshot
-
-    tz = local_tz()
-    snapshot = open_snapshot(location, now, tz)
-    if snapshot is None:
-        return None
-
-    def opener() -> Service:
-        from prioritizer.services.service import Service
-
-        return Service.open(location, now=now, tz=tz, deep_check=False)
-
-    return DeferredService(snapshot, opener, now, tz)
-
-
 def damage_in_use(location: str, exc: BaseException) -> DatabaseDamagedError | None:
     """The damage an error met while the window runs points to (SQLite's "malformed"), else None.
 
@@ -215,30 +194,25 @@ def _run_windows(
     from prioritizer.ui.single_instance import bring_to_front
 
     note = ""
-    for attempt in range(3):  # a restore is verified; a third damage report means something else is wrong
-        # The first start paints from a read snapshot and opens the Service (SQLAlchemy) after the
-        # first paint (prioritizer/deferred.py); a start after a recovery, or one the snapshot cannot
-        # serve (new file, migration, damage), opens the Service first as it always did.
-        service: Service | DeferredService | None = _deferred(location, now) if attempt == 0 else None
-        if service is None:
-            from prioritizer.ui.dialogs import recovery
+    for _attempt in range(3):  # a restore is verified; a third damage report means something else is wrong
+        from prioritizer.ui.dialogs import recovery
 
-            try:
-                # A damaged file gets the restore dialog; a newer schema or a full disk a plain message.
-                # Only the header is checked here: the pages are checked after the first paint.
-                opened, opened_note = recovery.open_or_recover(location, now, deep_check=False)
-            except InputError as exc:
-                from prioritizer.ui.dialogs.storage_errors import _tell
+        try:
+            # A damaged file gets the restore dialog; a newer schema or a full disk a plain message.
+            # Only the header is checked here: the pages are checked after the first paint.
+            opened, opened_note = recovery.open_or_recover(location, now, deep_check=False)
+        except InputError as exc:
+            from prioritizer.ui.dialogs.storage_errors import _tell
 
-                _tell(None, "Prioritizer", f"Cannot open the database: {exc}")
-                return 2
-            except Exception as exc:  # noqa: BLE001 - a dialog, never a traceback
-                crash.show_failure(f"Cannot open the database: {crash.first_line(exc)}", exc)
-                return 1
-            if opened is None:
-                return 1
-            service = opened
-            note = opened_note or note
+            _tell(None, "Prioritizer", f"Cannot open the database: {exc}")
+            return 2
+        except Exception as exc:  # noqa: BLE001 - a dialog, never a traceback
+            crash.show_failure(f"Cannot open the database: {crash.first_line(exc)}", exc)
+            return 1
+        if opened is None:
+            return 1
+        service: Service = opened
+        note = opened_note or note
         from prioritizer.ui.main_window import MainWindow
         from prioritizer.ui.settings import WindowSettings
 
@@ -247,11 +221,9 @@ def _run_windows(
         linecache.clearcache()
 
         try:
-            window = MainWindow(service, WindowSettings())  # type: ignore[arg-type]  # a DeferredService stands in
+            window = MainWindow(service, WindowSettings())
         except Exception as exc:
             service.close()
-            from prioritizer.ui.dialogs import recovery
-
             damage = damage_in_use(location, exc)  # a damaged page met while loading the items
             if damage is None:
                 raise
@@ -272,56 +244,31 @@ def _run_windows(
             first_paint.painted.connect(lambda: app.exit(0))
         else:
             # What can wait starts once the cards are on screen (or a few seconds later at the latest):
-            # opening the Service, the page check and the automatic backup (worker thread), the "raise" socket.
+            # the page check and the automatic backup (worker thread), the "raise" socket.
             latest = QTimer(window)
-            loader = StorageLoader(window)
 
-            def after_first_paint(latest: QTimer = latest, loader: StorageLoader = loader) -> None:
-                latest.stop()
-                startup.end()  # the collector on again, before the worker's imports
-                loader.start()  # once: the paint and the fallback timer may both come
-
-            def storage_loaded(
-                service: Service | DeferredService = service,
+            def after_first_paint(
+                latest: QTimer = latest,
+                service: Service = service,
                 window: MainWindow = window,
                 safety: list[DataSafety] = safety,
                 damaged: Callable[[DatabaseDamagedError], None] = damaged,
             ) -> None:
-                try:
-                    from prioritizer.ui.dialogs import recovery
+                latest.stop()
+                if safety:
+                    return  # once: the paint and the fallback timer may both come
+                startup.end()  # the import hook back and the collector on
+                from prioritizer.storage.engine import use_busy_timeout
 
-                    from prioritizer.safety.damage import DatabaseDamagedError
-                    from prioritizer.storage.deferred import DeferredService
-
-                    if isinstance(service, DeferredService):
-                        service.materialize()
-                    from prioritizer.storage.engine import use_busy_timeout
-
-                    # A write that meets another program's lock comes back at once and is tried
-                    # again with the event loop running (ui/bus.py), instead of freezing 5 s.
-                    use_busy_timeout(service.engine, WINDOW_BUSY_TIMEOUT_MS)
-                except DatabaseDamagedError as error:
-                    damaged(error)
-                    return
-                except Exception as exc:  # noqa: BLE001 - a dialog, never a traceback
-                    damage = damage_in_use(location, exc)
-                    if damage is not None:
-                        damaged(damage)
-                        return
-                    crash.show_failure(f"Cannot open the database: {crash.first_line(exc)}", exc, window)
-                    app.exit(1)
-                    return
-                # The safety menu and the page check first: reading what waited for the Service
-                # may meet damage (an error then goes to the hook), and File > Back up now must exist.
+                # A write that meets another program's lock comes back at once and is tried
+                # again with the event loop running (ui/bus.py), instead of freezing 5 s.
+                use_busy_timeout(service.engine, WINDOW_BUSY_TIMEOUT_MS)
                 safety.append(recovery.DataSafety(window, location))
                 window.use_data_safety(safety[0])
                 safety[0].damaged.connect(damaged)
                 guard.listen()
                 safety[0].check_soon()
-                if isinstance(service, DeferredService):
-                    window.service_opened()
 
-            loader.loaded.connect(storage_loaded)
             latest.setSingleShot(True)
             latest.timeout.connect(after_first_paint)
             latest.start(LATEST_AFTER_SHOW_MS)
@@ -339,8 +286,6 @@ def _run_windows(
         if not found:
             return code
         # The page check after the first paint found damage: the same dialog as a damaged start.
-        from prioritizer.ui.dialogs import recovery
-
         choice = recovery.ask(found[0], window)
         window.close()
         window.deleteLater()
@@ -350,49 +295,6 @@ def _run_windows(
             return 1
         note = done
     return 1
-
-
-class StorageLoader(QObject):
-    """Imports SQLAlchemy and the storage modules in a worker thread, once the cards are on screen.
-
-    About half a second of imports that the first paint did not wait for; in a thread the
-    window keeps painting and taking keys meanwhile (the GIL still lets the event loop run
-    every few milliseconds). ``loaded`` comes on the GUI thread when they are in (or failed:
-    the GUI thread then imports them itself and reports what went wrong). Something that
-    needs the Service before then simply waits for the imports (Python's import locks).
-    """
-
-    loaded = Signal()
-    _finished = Signal()
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._started = False
-        self._finished.connect(self.loaded, Qt.ConnectionType.QueuedConnection)  # to the GUI thread
-
-    def start(self) -> None:
-        """Start the imports (only the first call does anything)."""
-        if self._started:
-            return
-        self._started = True
-        threading.Thread(target=self._work, name="prioritizer-storage-imports", daemon=True).start()
-
-    def _work(self) -> None:
-        try:
-            for name in STORAGE_MODULES:
-                importlib.import_module(name)
-        except Exception:  # noqa: BLE001, S110 - the GUI thread imports them again and shows the error
-            pass
-        finally:
-            self._finished.emit()
-
-
-# What opening the Service and the data-safety menu import (SQLAlchemy with them), and
-# what the first paint does without: the quick-add parser, today's balance.
-STORAGE_MODULES = (
-    "prioritizer.services.service", "prioritizer.safety.health", "prioritizer.services.timekeeping",
-    "prioritizer.ui.dialogs.recovery", "prioritizer.text.quickadd", "prioritizer.reports.balance",
-)  # fmt: skip
 
 
 def _exit_now(code: int) -> None:

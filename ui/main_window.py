@@ -132,8 +132,7 @@ class MainWindow(QMainWindow):
         self._update_empty_state()
         self._update_timer_label()
         self.schedule_resort(ask_core=True)
-        if service.is_open:  # a DeferredService: service_opened starts watching
-            self._start_watching()
+        self._start_watching()
         self.resize(1280, 800)
         if settings is not None:
             settings.restore(self, self.splitters())
@@ -405,19 +404,6 @@ class MainWindow(QMainWindow):
         self.matrix.repaint_cards()
         self._update_timer_label()
 
-    def service_opened(self) -> None:
-        """The Service behind a DeferredService has opened (after the first paint): read what waited for it.
-
-        Today's balance; the re-sort timer asked again (a placement change that fell due while
-        the app was closed is recorded now); a forgotten timer questioned.
-        """
-        self.balance_label.refresh()
-        self.schedule_resort(ask_core=True)
-        self._start_watching()
-        if self.isVisible():
-            self.forgotten_timer.listen(True)  # it waited for the Service
-        self.forgotten_timer.check()  # as the window's activation would have
-
     # ------------------------------------------------------- changed elsewhere
     def _start_watching(self) -> None:
         from prioritizer.storage.watch import watcher_for
@@ -456,8 +442,6 @@ class MainWindow(QMainWindow):
         The moment is the core's ``next_change()`` at start and after each re-sort; after the
         user's own changes it is read from the loaded items (the same placements, no query).
         """
-        if not self.service.is_open:
-            return  # a DeferredService: service_opened asks again once the Service is open
         upcoming = self.service.next_change() if ask_core else self.store.next_change()
         if upcoming is None:
             self.resort_timer.stop()

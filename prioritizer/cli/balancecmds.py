@@ -15,7 +15,7 @@ from typing import Any
 from prioritizer.cli.common import entry_id, entry_json, item_id, open_service, print_json, report_day, when
 from prioritizer.domain.clock import local_date, local_tz, utcnow, week_range
 from prioritizer.domain.values import InputError
-from prioritizer.reports.balance import Balance, balance, day_json, read_balance
+from prioritizer.reports.balance import Balance, balance, day_json
 from prioritizer.text.humanize import local_stamp, minutes_text
 
 
@@ -103,13 +103,8 @@ def cmd_balance(args: argparse.Namespace, now: datetime | None) -> int:
     tz = local_tz()
     current = now if now is not None else utcnow()
     start, end = _range(args, local_date(current, tz))
-    # The light path first (stdlib sqlite3, no SQLAlchemy import); the Service path when
-    # anything needs it (refresh work due, a running timer, damage, a database URL...).
-    service = None
-    value = read_balance(args.db, start, end, current, tz)
-    if value is None:
-        service = open_service(args, now)
-        value = balance(service, start, end)
+    service = open_service(args, now)
+    value = balance(service, start, end)
     if args.json:
         print_json(balance_json(value))
         return 0
@@ -131,8 +126,7 @@ def cmd_balance(args: argparse.Namespace, now: datetime | None) -> int:
         )
     verdict = "on target" if value.on_target else "below target"
     print(f"Proactive {_pct(value.proactive_share)} against a target of {_pct(value.target_share)}: {verdict}")
-    if service is not None:
-        _forgotten_hint(service)
+    _forgotten_hint(service)
     return 0
 
 

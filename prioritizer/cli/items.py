@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from prioritizer.cli.common import entry_json, event_json, item_id, item_json, minutes_arg, open_service, print_json, when
 from prioritizer.domain.rules import sentence
-from prioritizer.domain.values import Importance, InputError, Kind, Quadrant
+from prioritizer.domain.values import Importance, InputError, ItemView, Kind, Quadrant, Status
 from prioritizer.text.humanize import countdown, local_stamp, minutes_text
 
-if TYPE_CHECKING:  # services imports SQLAlchemy: `list` reads without it
+if TYPE_CHECKING:
     from prioritizer.services.service import ItemDraft, Service
 
 NONE_WORDS = ("none", "")
@@ -161,37 +162,59 @@ def cmd_add(args: argparse.Namespace, now: datetime | None) -> int:
     return 0
 
 
+def _item_line(view: ItemView, now: datetime, tz: tzinfo) -> str:
+    """One item's line: id, kind, title and what a glance needs."""
+    line = f"  {view.id:>5}  {view.kind.value[:3]}  {view.title}"
+    if view.severity:
+        line += f" [Sev {view.severity}]"
+    if view.due:
+        line += f" ({countdown(view.due, now)})"
+    if view.kind is Kind.MEETING and view.start:
+        line += f" @ {local_stamp(view.start, tz, now)}"
+    if view.delegated_to:
+        line += f" -> {view.delegated_to}"
+    if view.placement.pinned:
+        line += " [pinned]"
+    if view.status is not Status.OPEN:
+        line += f" [{view.status.value}]"
+    return line
+
+
+def list_text(views: Sequence[ItemView], now: datetime, tz: tzinfo, quadrant: Quadrant | None = None) -> str:
+    """The text of ``list``: open items by quadrant with their reasons, then closed ones."""
+    groups: dict[Quadrant, list[str]] = {q: [] for q in Quadrant}
+    closed = []
+    for view in views:
+        if view.status is Status.OPEN:
+            groups[view.quadrant] += (_item_line(view, now, tz), "         " + sentence(view.placement.reasons))
+        else:
+            closed.append(_item_line(view, now, tz))
+    out: list[str] = []
+    for q, lines in groups.items():
+        if quadrant is not None and q is not quadrant:
+            continue
+        out.append(f"{q.label.upper()} ({len(lines) // 2}) - {q.meaning}")
+        out += lines
+        out.append("")
+    if closed:
+        out.append(f"CLOSED ({len(closed)})")
+        out += closed
+    out.append("")
+    return "\n".join(out)
+
+
 def cmd_list(args: argparse.Namespace, now: datetime | None) -> int:
-    """Print the matrix, grouped by quadrant.
-
-    On a SQLite file with nothing for ``Service.refresh`` to apply, the list is read
-    with sqlite3 alone (``prioritizer.storage.fastlist``: no SQLAlchemy import); otherwise,
-    and on any doubt, through the Service. Both give the same views.
-    """
-    from prioritizer.domain.clock import UTC, local_tz
-    from prioritizer.storage.fastlist import read_list
-    from prioritizer.storage.listtext import list_text, read_list_text
-
+    """Print the matrix, grouped by quadrant."""
     quadrant = Quadrant(args.quadrant) if args.quadrant else None
-    if not args.json and not args.all:
-        text = read_list_text(args.db, now if now is not None else datetime.now(UTC), local_tz(), quadrant)
-        if text is not None:
-            sys.stdout.write(text or NOTHING_LISTED + "\n")
-            return 0
-    fast = read_list(args.db, now, local_tz(), quadrant, args.all)
-    if fast is not None:
-        views, current, tz = fast.views, fast.now, fast.tz
-    else:
-        service = open_service(args, now)
-        views = service.list_items(quadrant=quadrant, include_closed=args.all)
-        current, tz = service.now(), service.tz
+    service = open_service(args, now)
+    views = service.list_items(quadrant=quadrant, include_closed=args.all)
     if args.json:
         print_json([item_json(v) for v in views])
         return 0
     if not views:
         print(NOTHING_LISTED)
         return 0
-    sys.stdout.write(list_text(views, current, tz, quadrant))
+    sys.stdout.write(list_text(views, service.now(), service.tz, quadrant))
     return 0
 
 

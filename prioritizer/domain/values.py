@@ -392,9 +392,9 @@ FIRST_YEAR = 1900
 LAST_YEAR = 2200
 EARLIEST = datetime(FIRST_YEAR, 1, 1, tzinfo=timezone.utc)  # noqa: UP017 - domain imports no clock
 LATEST = datetime(LAST_YEAR, 12, 31, 23, 59, 59, 999999, tzinfo=timezone.utc)  # noqa: UP017
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # noqa: UP017 - models.EPOCH (models imports SQLAlchemy)
-EARLIEST_MICROS = (EARLIEST - _EPOCH) // timedelta(microseconds=1)
-LATEST_MICROS = (LATEST - _EPOCH) // timedelta(microseconds=1)
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # noqa: UP017 - instants are stored as microseconds since it
+EARLIEST_MICROS = (EARLIEST - EPOCH) // timedelta(microseconds=1)
+LATEST_MICROS = (LATEST - EPOCH) // timedelta(microseconds=1)
 RANGE_TEXT = f"the years {FIRST_YEAR}-{LAST_YEAR}"
 
 

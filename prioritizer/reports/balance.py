@@ -17,7 +17,6 @@ Qt-free: the window, the command line and the weekly review all use this module.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
@@ -26,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from prioritizer.domain.clock import day_bounds, local_date, week_range
 from prioritizer.domain.values import EARLIEST_MICROS, LATEST_MICROS, InputError, Kind, Quadrant
-from prioritizer.storage.fastlist import read_policy, read_snapshot, to_micros
+from prioritizer.storage.schema import to_micros
 
 if TYPE_CHECKING:  # SQLAlchemy is imported by the Service path only: `prioritizer balance` may do without it
     from sqlalchemy import TextClause
@@ -390,26 +389,6 @@ def balance(service: Service, start: date, end: date, *, refresh: bool = True) -
     with service.read_unit() as session:  # a read: no write lock
         target = service.policy_in(session).proactive_target
         return _read(session_run(session), days, service.tz, now, target)
-
-
-def read_balance(option: str | None, start: date, end: date, now: datetime, tz: tzinfo) -> Balance | None:
-    """``balance`` read with stdlib sqlite3 (no SQLAlchemy import); None to take the Service path.
-
-    Used by the command line: the same SQL and arithmetic as ``balance``, on a read
-    snapshot that meets every Service-path precondition (``fastlist.read_snapshot``).
-    """
-    _check_range(start, end)
-    days = _days_of(start, end)
-    with read_snapshot(option, to_micros(now)) as conn:
-        if conn is None:
-            return None
-        try:
-            if conn.execute('SELECT 1 FROM time_entries WHERE "end" IS NULL LIMIT 1').fetchone() is not None:
-                return None  # a running timer: the Service path also checks whether it was forgotten
-            target = read_policy(conn).proactive_target
-            return _read(lambda sql, params: conn.execute(sql, params).fetchall(), days, tz, now, target)
-        except (sqlite3.Error, ValueError):
-            return None
 
 
 def period_time(

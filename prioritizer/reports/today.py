@@ -26,9 +26,9 @@ from sqlalchemy import BigInteger, and_, or_, select, type_coerce
 from prioritizer.domain import rules
 from prioritizer.domain.clock import day_bounds, local_date
 from prioritizer.domain.values import ItemFacts, ItemView, Kind, Policy, Quadrant, Status
-from prioritizer.services.service import LIST_SELECT_COLUMNS, Service
-from prioritizer.storage.fastlist import LIST_COLUMNS, from_us, row_facts
-from prioritizer.storage.schema import Item, to_micros
+from prioritizer.services.service import Service
+from prioritizer.storage.readmodel import COLUMN, INSTANT_COLUMNS, LIST_COLUMNS, cache_holds, row_facts
+from prioritizer.storage.schema import Item, from_micros, to_micros
 
 __all__ = [
     "DEFAULT_ESTIMATE_MINUTES",
@@ -179,26 +179,6 @@ class DayPlan:
         return self.planned_minutes / self.capacity_minutes
 
 
-def _facts(view: ItemView) -> ItemFacts:
-    """The placement facts of a view, so the rules can be asked about another moment."""
-    pinned = view.placement.pinned
-    return ItemFacts(
-        kind=view.kind,
-        title=view.title,
-        importance=view.importance,
-        due=view.due,
-        strategic=view.strategic,
-        severity=view.severity,
-        key_customer=view.key_customer,
-        start=view.start,
-        end=view.end,
-        created_at=view.created_at,
-        pinned_quadrant=view.quadrant if pinned else None,
-        pinned_at=view.pinned_at if pinned else None,
-        status=view.status,
-    )
-
-
 def _merge(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
     """Overlapping or touching spans merged, by start."""
     merged: list[tuple[datetime, datetime]] = []
@@ -234,21 +214,21 @@ def _plan_item(view: ItemView, quadrant: Quadrant, reason: str) -> PlanItem:
     )
 
 
-# The open list's columns (services.LIST_SELECT_COLUMNS) and row conversion (fastlist.row_facts): one
-# definition of how an item row becomes placement facts.
-_COL = {name: i for i, name in enumerate(LIST_COLUMNS)}
-_ID, _QUADRANT, _PLACED_AT, _CHANGES_AT = _COL["id"], _COL["quadrant"], _COL["placed_at"], _COL["changes_at"]
+# The read model's columns (instants as stored integers) and its row conversion (readmodel.row_facts).
+LIST_SELECT_COLUMNS = tuple(
+    type_coerce(Item.__table__.c[name], BigInteger) if name in INSTANT_COLUMNS else Item.__table__.c[name] for name in LIST_COLUMNS
+)
+_ID, _QUADRANT, _CHANGES_AT = COLUMN["id"], COLUMN["quadrant"], COLUMN["changes_at"]
 
 
 def _placement_at(row: Any, facts: ItemFacts, reference: datetime, ref_us: int, policy: Policy) -> tuple[Quadrant, datetime | None]:
     """(quadrant, changes_at) at ``reference``: the placement cache when it holds then, else the rules.
 
-    The cache (``Item.quadrant``/``changes_at``, written by the rules at ``placed_at``)
-    holds from ``placed_at`` until ``changes_at``; outside that the rules decide.
+    The cache holds as ``readmodel.cache_holds`` says; outside that the rules decide.
     """
-    placed_at, changes_at = row[_PLACED_AT], row[_CHANGES_AT]
-    if placed_at is not None and placed_at <= ref_us and (changes_at is None or changes_at > ref_us):
-        return Quadrant(row[_QUADRANT]), from_us(changes_at)
+    if cache_holds(row, ref_us):
+        changes_at = row[_CHANGES_AT]
+        return Quadrant(row[_QUADRANT]), None if changes_at is None else from_micros(changes_at)
     placement = rules.place(facts, reference, policy)
     return placement.quadrant, placement.changes_at
 
@@ -383,7 +363,8 @@ def plan_day(service: Service, day: date | None = None) -> DayPlan:
         if item_id not in schedule_items:
             batch = [i for i in ordered_schedule[position : position + SCHEDULE_BATCH] if i not in schedule_items]
             for view in service.list_items(ids=batch, refresh=False):
-                schedule_items[view.id] = _plan_item(view, Quadrant.SCHEDULE, rules.explain_rank(_facts(view), reference))
+                why = rules.explain_rank_of(view.kind, view.importance, view.due, view.severity, view.start, reference)
+                schedule_items[view.id] = _plan_item(view, Quadrant.SCHEDULE, why)
         return schedule_items.get(item_id)
 
     for start, end in gaps[:MAX_FREE_BLOCKS]:

@@ -21,7 +21,7 @@ from dataclasses import fields, replace
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, TypeVar
 
-from sqlalchemy import BigInteger, Engine, case, delete, func, insert, literal, select, text, type_coerce
+from sqlalchemy import Engine, delete, func, insert, literal, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from prioritizer.domain import rules
@@ -45,7 +45,6 @@ from prioritizer.domain.values import (
     Importance,
     IncidentSummary,
     InputError,
-    ItemFacts,
     ItemView,
     Kind,
     Policy,
@@ -61,23 +60,10 @@ from prioritizer.domain.values import (
 from prioritizer.safety.backup import pre_migration_hook
 from prioritizer.safety.damage import raise_if_damaged, refusal
 from prioritizer.safety.health import check_before_opening, is_malformed
-from prioritizer.storage.engine import READ_ONLY, make_engine, migrate, resolve_location, sqlite_connection, sqlite_path, storage_errors
-from prioritizer.storage.fastlist import (
-    IMPORTANCES,
-    KINDS,
-    LIST_COLUMNS,
-    PENDING_SQL,
-    POLICY_SQL,
-    QUADRANTS,
-    TIME_COLUMNS,
-    build_views,
-    paused_gc,
-    policy_from,
-    read_views,
-)
-from prioritizer.storage.fastlist import QUADRANT_ORDER as QUADRANT_ORDER  # re-exported (bench, older callers)
-from prioritizer.storage.ordering import ORDER_BY, ORDERED_OPEN_SQL
-from prioritizer.storage.schema import Incident, Item, Setting, TimeEntry, TriageLog, UTCDateTime, to_micros
+from prioritizer.storage.engine import READ_ONLY, make_engine, migrate, resolve_location, sqlite_path, storage_errors
+from prioritizer.storage.ordering import ORDERED_OPEN_SQL
+from prioritizer.storage.readmodel import facts_of, item_views, minutes_spent, policy_settings, read_policy
+from prioritizer.storage.schema import Incident, Item, Setting, TimeEntry, TriageLog, UTCDateTime
 from prioritizer.text.humanize import minutes_text
 
 T = TypeVar("T")
@@ -87,30 +73,6 @@ _DRAFT_FIELDS = fields(ItemDraft)
 _STATUSES = {s.value: s for s in Status}
 
 
-def _facts(item: Any) -> ItemFacts:
-    """Placement facts of an Item or of a row with the same columns (dict lookups: this runs per row)."""
-    return ItemFacts(
-        kind=KINDS[item.kind],
-        title=item.title,
-        importance=IMPORTANCES[item.importance],
-        due=item.due,
-        strategic=item.strategic,
-        severity=item.severity,
-        key_customer=item.key_customer,
-        start=item.start,
-        end=item.end,
-        created_at=item.created_at,
-        pinned_quadrant=QUADRANTS[item.pinned_quadrant] if item.pinned_quadrant else None,
-        pinned_at=item.pinned_at,
-        status=_STATUSES[item.status],
-    )
-
-
-# Datetimes come out as raw integers (no per-value type processing); fastlist.row_view converts them.
-LIST_SELECT_COLUMNS = tuple(
-    type_coerce(Item.__table__.c[name], BigInteger) if name in TIME_COLUMNS else Item.__table__.c[name]
-    for name in LIST_COLUMNS
-)
 
 
 def _entry_view(entry: TimeEntry) -> TimeEntryView:
@@ -125,29 +87,11 @@ def _entry_view(entry: TimeEntry) -> TimeEntryView:
     )
 
 
-def _minutes_delta(value: str) -> timedelta:
-    return timedelta(minutes=float(value))
-
-
 def _versions(items: Sequence[Item]) -> dict[int, int]:
     """The row version each written item has now (read after its unit committed)."""
     return {item.id: item.version for item in items}
 
 
-
-def _weekdays(value: str) -> tuple[int, ...]:
-    return tuple(int(d) for d in value.split(",") if d)
-
-
-# stored key -> (Policy attribute, parse stored text, dump to text)
-_POLICY_KEYS: dict[str, tuple[str, Callable[[str], object], Callable[[Policy], object]]] = {
-    "urgency_horizon_minutes": ("urgency_horizon", _minutes_delta, lambda p: p.urgency_horizon.total_seconds() / 60),
-    "proactive_target": ("proactive_target", float, lambda p: p.proactive_target),
-    "work_start_minute": ("work_start_minute", int, lambda p: p.work_start_minute),
-    "work_end_minute": ("work_end_minute", int, lambda p: p.work_end_minute),
-    "work_days": ("work_days", _weekdays, lambda p: ",".join(map(str, p.work_days))),
-    "forgotten_timer_minutes": ("forgotten_timer", _minutes_delta, lambda p: p.forgotten_timer.total_seconds() / 60),
-}
 
 
 class Service:
@@ -157,11 +101,7 @@ class Service:
         engine: the SQLAlchemy engine.
         clock: returns the current aware UTC instant (fixed by ``--now``).
         tz: the local zone used for days, weeks and relative dates.
-        is_open: always True here; a ``deferred.DeferredService`` standing in for one says False
-            until the Service behind it opens (the window waits for that before some reads).
     """
-
-    is_open = True
 
     def __init__(self, engine: Engine, clock: Callable[[], datetime] = utcnow, tz: tzinfo | None = None) -> None:
         self.engine = engine
@@ -243,13 +183,8 @@ class Service:
             return self.policy_in(session)
 
     def policy_in(self, session: Session) -> Policy:
-        """The policy, read inside an existing unit of work (what is stored or flushed).
-
-        Plain SQL: every write and every list starts with it, and the ORM select cost
-        several times the read itself (~0.5 ms of a drop's 16).
-        """
-        # text(), not driver SQL: psycopg reads the LIKE pattern's % as a placeholder.
-        return policy_from(dict(session.execute(text(POLICY_SQL)).all()))
+        """The policy, read inside an existing unit of work (what is stored or flushed)."""
+        return read_policy(session.connection())
 
     def set_policy(self, policy: Policy) -> Result[Policy]:
         """Store a new policy and re-place every open item under it."""
@@ -265,8 +200,8 @@ class Service:
             raise InputError("the forgotten-timer limit must be longer than zero")
         now = self.now()
         with self.unit() as session:
-            for key, (_, _, dump) in _POLICY_KEYS.items():
-                session.merge(Setting(key=f"policy.{key}", value=str(dump(policy))))
+            for key, value in policy_settings(policy).items():
+                session.merge(Setting(key=key, value=value))
             session.flush()
             changed: set[int] = set()
             for item in session.scalars(select(Item).where(Item.status == Status.OPEN.value)):
@@ -279,7 +214,7 @@ class Service:
         self, session: Session, item: Item, now: datetime, policy: Policy, actor: Actor, note: str, action: TriageAction | None = None
     ) -> bool:
         """Re-place an item at ``now``; log (with the user's ``action``) and split time if its quadrant changed."""
-        placement = rules.place(_facts(item), now, policy)
+        placement = rules.place(facts_of(item), now, policy)
         old = item.quadrant
         changed = placement.quadrant.value != old
         if changed:
@@ -368,13 +303,6 @@ class Service:
 
     def _refresh_pending(self, session: Session, now: datetime) -> bool:
         """Whether refresh has anything to do: a placement change or a meeting to count."""
-        connection = session.connection()
-        if connection.dialect.name == "sqlite":  # the same two checks as one prepared statement (every read runs it)
-            return connection.exec_driver_sql(PENDING_SQL, {"now": to_micros(now)}).first() is not None
-        return self._refresh_pending_orm(session, now)
-
-    def _refresh_pending_orm(self, session: Session, now: datetime) -> bool:
-        """``_refresh_pending`` for any database (tests/test_services.py holds the two alike)."""
         due = select(Item.id).where(Item.status == Status.OPEN.value, Item.changes_at <= now).limit(1)
         if session.scalar(due) is not None:
             return True
@@ -394,15 +322,6 @@ class Service:
             return session.scalar(select(func.min(Item.changes_at)).where(Item.status == Status.OPEN.value))
 
     # ------------------------------------------------------------------ reads
-    def _minutes(self, session: Session, now: datetime, items: Any) -> dict[int, tuple[int, bool]]:
-        """Minutes spent and timer state per item, summed in SQL (running entries count up to now)."""
-        entry_end = type_coerce(TimeEntry.end, BigInteger)
-        entry_start = type_coerce(TimeEntry.start, BigInteger)
-        spent = func.sum(func.coalesce(entry_end, to_micros(now)) - entry_start)
-        running = func.max(case((TimeEntry.end.is_(None), 1), else_=0))
-        query = select(TimeEntry.item_id, spent, running).where(TimeEntry.item_id.in_(items)).group_by(TimeEntry.item_id)
-        return {item_id: (round((micros or 0) / 60_000_000), bool(flag)) for item_id, micros, flag in session.execute(query)}
-
     def list_items(
         self,
         quadrant: Quadrant | None = None,
@@ -420,26 +339,8 @@ class Service:
             self.refresh()
         now = self.now()
         with self.read_unit() as session:
-            policy = self.policy_in(session)
-            raw = sqlite_connection(session) if ids is not None else None
-            if raw is not None:
-                # The window's reload of what a change touched (every drop): the snapshot reader's SQL on
-                # this transaction's connection, 0.7 ms against 2.6 for the ORM statements below.
-                return read_views(raw, now, quadrant, include_closed, policy=policy, ids=ids)
-            query = select(*LIST_SELECT_COLUMNS)
-            if not include_closed:
-                query = query.where(Item.status == Status.OPEN.value)
-            if ids is not None:
-                query = query.where(Item.id.in_(ids))
-            if quadrant is not None:
-                query = query.where(Item.quadrant == quadrant.value)
-            if not include_closed:  # the rank index's order: the sort below finds it done, ties as read_list_text's
-                query = query.order_by(text(ORDER_BY))
-            with paused_gc():
-                rows = session.execute(query).all()
-            minutes = self._minutes(session, now, query.with_only_columns(Item.id).scalar_subquery())
-        # Cached placements are trusted where they hold at now; reasons are worked out when read.
-        return build_views(rows, now, policy, minutes, quadrant)
+            connection = session.connection()
+            return item_views(connection, now, read_policy(connection), quadrant=quadrant, include_closed=include_closed, ids=ids)
 
     def ordered_open_ids(self) -> list[tuple[int, Quadrant]]:
         """Open items placed and ordered from the placement cache, in SQL (the fast path).
@@ -455,9 +356,8 @@ class Service:
             if check and self._refresh_pending(session, self.now()):
                 rows = None
             else:
-                # In the order of the index (a walk, no sort); driver SQL: no placeholders, no statement to build.
-                with paused_gc():  # 10,000 acyclic pairs would run the collector ~14 times
-                    rows = [(item_id, QUADRANTS[q]) for item_id, q in session.connection().exec_driver_sql(ORDERED_OPEN_SQL)]
+                # In the order of the index (a walk, no sort).
+                rows = [(item_id, Quadrant(q)) for item_id, q in session.execute(text(ORDERED_OPEN_SQL))]
         if rows is None:
             self.refresh()
             return self._ordered_open_ids(check=False)
@@ -746,7 +646,7 @@ class Service:
             for item_id, item in zip(ids, items, strict=True):
                 if item.status != Status.OPEN.value:
                     raise InputError(f"item {item_id} is {item.status}; only open items can be moved")
-                unpinned = replace(_facts(item), pinned_quadrant=None)
+                unpinned = replace(facts_of(item), pinned_quadrant=None)
                 if clear_if_rules_agree and rules.place(unpinned, now, policy).quadrant is quadrant:
                     item.pinned_quadrant, item.pinned_at = None, None
                 else:
@@ -841,7 +741,9 @@ class Service:
         with self.unit() as session:
             (item,) = self._items(session, [item_id], None if version is None else {item_id: version})
             if session.scalar(select(TimeEntry.id).where(TimeEntry.item_id == item_id).limit(1)) is not None:
-                minutes = self._minutes(session, self.now(), [item_id]).get(item_id, (0, False))[0]
+                one = "SELECT items.id FROM items WHERE items.id = :item_id"
+                spent = minutes_spent(session.connection(), self.now(), one, {"item_id": item_id})
+                minutes = spent.get(item_id, (0, False))[0]
                 raise InputError(f"{item.title} has {minutes_text(minutes)} of tracked time; nothing was deleted (drop it instead)")
             session.delete(item)
             session.execute(delete(TriageLog).where(TriageLog.item_id == item_id))

@@ -97,7 +97,7 @@ def forgotten_timer(service: Service) -> TimeEntryView | None:
     quadrant change split it since; its ``id`` is the running piece.
     """
     now = service.now()
-    with service.unit() as session:
+    with service.read_unit() as session:  # a read: no write lock
         chain = _running_chain(session)
         if not chain:
             return None

@@ -29,11 +29,8 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, object_session, relationship
 from sqlalchemy.types import TypeDecorator
 
-from prioritizer.domain.clock import UTC
-from prioritizer.domain.values import clamp_micros
+from prioritizer.domain.values import EPOCH, clamp_micros
 from prioritizer.storage.ordering import COVERED_COLUMNS, ORDER_EXPRESSIONS
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def to_micros(value: datetime) -> int:

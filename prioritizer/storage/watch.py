@@ -35,7 +35,7 @@ import sqlite3
 from typing import TYPE_CHECKING, Protocol
 
 from prioritizer.domain.values import Changes
-from prioritizer.storage.fastlist import POLICY_SQL
+from prioritizer.storage.readmodel import POLICY_PATTERN
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -50,6 +50,7 @@ _ITEMS_SQL = "SELECT id FROM items WHERE version > ? UNION SELECT id FROM items 
 _PLACED_SQL = "SELECT DISTINCT item_id FROM triage_log WHERE id > ?"
 _LOGGED_SQL = "SELECT DISTINCT item_id FROM time_entries WHERE id > ?"
 _RUNNING_SQL = 'SELECT id, item_id FROM time_entries WHERE "end" IS NULL'
+_POLICY_SQL = "SELECT key, value FROM settings WHERE key LIKE ?"  # the stored policy's rows (readmodel.read_policy)
 
 
 class ChangeWatcher(Protocol):
@@ -109,7 +110,7 @@ class SQLiteWatcher:
             try:
                 new_marks = raw.execute(_MARKS_SQL).fetchone()
                 running = frozenset(raw.execute(_RUNNING_SQL).fetchall())
-                policy = sorted(raw.execute(POLICY_SQL).fetchall())
+                policy = sorted(raw.execute(_POLICY_SQL, (POLICY_PATTERN,)).fetchall())
                 ids: set[int] = set()
                 logged: set[int] = set()
                 if marks is not None:

@@ -139,13 +139,11 @@ class ForgottenTimerWatcher(QObject):
 
         The filter is on the whole application, so a closed window's watcher must stop: it
         would otherwise answer another window's activation with a question about its data.
-        It waits for the Service too (a DeferredService: ``MainWindow.service_opened`` turns it
-        on): until then it asks nothing, and every event of the first paint went through it.
         """
         app = QApplication.instance()
         if app is None:
             return
-        if on and self.bus.service.is_open:
+        if on:
             app.installEventFilter(self)
         else:
             app.removeEventFilter(self)
@@ -154,7 +152,6 @@ class ForgottenTimerWatcher(QObject):
         if (
             event.type() in _INTERACTIONS  # every event of the app comes here: the cheap test first
             and self.dialog is None
-            and self.bus.service.is_open  # a DeferredService: MainWindow.service_opened asks
         ):
             now = self.bus.service.now()
             if self._last_check is None or abs(now - self._last_check) >= timedelta(minutes=1):

@@ -51,8 +51,7 @@ class BalanceStatus(QLabel):
         self._tick.setInterval(60_000)
         self._tick.timeout.connect(self.refresh)
         self._tick.start()
-        if bus.service.is_open:  # a DeferredService: MainWindow.service_opened refreshes it
-            self.refresh()
+        self.refresh()
 
     def on_changes(self, changes: Changes) -> None:
         """Refresh when tracked time or the target changed."""
