@@ -54,7 +54,7 @@ from prioritizer.storage.version import APPLICATION_ID as APPLICATION_ID  # re-e
 from prioritizer.storage.version import SCHEMA_VERSION as SCHEMA_VERSION  # re-exported: migrate reads it from here
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    pass
 
 READ_ONLY = "prioritizer_read_only"  # execution option of read-only units
 
@@ -148,18 +148,6 @@ def _sqlite_connect_hooks(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN")
         else:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-def sqlite_connection(session: Session) -> sqlite3.Connection | None:
-    """The session's own sqlite3 connection (in its transaction), or None for another database.
-
-    For reads whose plain SQL on it costs less than SQLAlchemy's statement and row handling.
-    """
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        return None
-    raw = connection.connection.driver_connection
-    return raw if isinstance(raw, sqlite3.Connection) else None
 
 
 def make_engine(location: str, *, create: bool = True) -> Engine:
