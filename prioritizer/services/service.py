@@ -659,17 +659,7 @@ class Service:
     def unpin(self, item_ids: int | Sequence[int], *, versions: Mapping[int, int] | None = None) -> Result[list[int]]:
         """Let the rules decide again (``versions``: as for ``move``)."""
         ids = [item_ids] if isinstance(item_ids, int) else list(item_ids)
-        now = self.now()
-        with self.unit() as session:
-            policy = self.policy_in(session)
-            items = self._items(session, ids, versions)
-            for item in items:
-                item.pinned_quadrant, item.pinned_at = None, None
-                item.updated_at = now
-                if item.status == Status.OPEN.value:
-                    self._replace(session, item, now, policy, Actor.USER, "pin cleared: the rules decide", TriageAction.UNPIN)
-        time_changed = bool(session.info.get("time_changed"))
-        return Result(ids, Changes(items=frozenset(ids), time=time_changed, versions=_versions(items)))
+        return self._set_pin_states(dict.fromkeys(ids, (None, None)), versions, "pin cleared: the rules decide", TriageAction.UNPIN)
 
     def set_pin(self, item_id: int, quadrant: Quadrant | None, pinned_at: datetime | None, *, version: int | None = None) -> Result[int]:
         """Restore an exact pin state (used by undo; ``version`` as for ``edit``)."""
@@ -680,6 +670,16 @@ class Service:
         self, states: Mapping[int, tuple[Quadrant | None, datetime | None]], *, versions: Mapping[int, int] | None = None
     ) -> Result[list[int]]:
         """Restore exact pin states, all or none (undo of a move; ``versions`` as for ``move``)."""
+        return self._set_pin_states(states, versions, "undone", TriageAction.UNDO)
+
+    def _set_pin_states(
+        self,
+        states: Mapping[int, tuple[Quadrant | None, datetime | None]],
+        versions: Mapping[int, int] | None,
+        note: str,
+        action: TriageAction,
+    ) -> Result[list[int]]:
+        """Pin (or unpin: ``(None, None)``) each item as given, in one unit; the triage log says ``note``."""
         ids = list(states)
         now = self.now()
         with self.unit() as session:
@@ -690,7 +690,7 @@ class Service:
                 item.pinned_at = pinned_at if quadrant else None
                 item.updated_at = now
                 if item.status == Status.OPEN.value:
-                    self._replace(session, item, now, policy, Actor.USER, "undone", TriageAction.UNDO)
+                    self._replace(session, item, now, policy, Actor.USER, note, action)
         time_changed = bool(session.info.get("time_changed"))
         return Result(ids, Changes(items=frozenset(ids), time=time_changed, versions=_versions(items)))
 
