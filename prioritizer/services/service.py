@@ -21,7 +21,7 @@ from dataclasses import fields, replace
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, delete, func, insert, literal, select, text
+from sqlalchemy import Engine, delete, func, insert, literal, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from prioritizer.domain import rules
@@ -71,6 +71,7 @@ T = TypeVar("T")
 _INSERT_BATCH = 10_000  # rows per bulk INSERT of an import: bounds the parameter lists held at once
 _DRAFT_FIELDS = fields(ItemDraft)
 _STATUSES = {s.value: s for s in Status}
+_QUADRANTS = {q.value: q for q in Quadrant}
 
 
 
@@ -356,8 +357,9 @@ class Service:
             if check and self._refresh_pending(session, self.now()):
                 rows = None
             else:
-                # In the order of the index (a walk, no sort).
-                rows = [(item_id, Quadrant(q)) for item_id, q in session.execute(text(ORDERED_OPEN_SQL))]
+                # In the order of the index (a walk, no sort). Driver SQL (it has no parameters and
+                # no %) and a dict lookup per row: 10,000 rows are read on every re-sort.
+                rows = [(item_id, _QUADRANTS[q]) for item_id, q in session.connection().exec_driver_sql(ORDERED_OPEN_SQL)]
         if rows is None:
             self.refresh()
             return self._ordered_open_ids(check=False)
