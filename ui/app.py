@@ -302,10 +302,3 @@ def _exit_now(code: int) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
-
-
-def main() -> None:
-    """GUI entry point (``prioritizer-gui``)."""
-    from prioritizer.cli import main as cli_main
-
-    sys.exit(cli_main(sys.argv[1:]))
