@@ -59,7 +59,6 @@ File names: ``<db stem>-<UTC YYYYmmddTHHMMSSZ>-<reason>.sqlite3``.
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import logging
 import os
@@ -73,6 +72,7 @@ from pathlib import Path
 
 from prioritizer.domain.values import InputError
 from prioritizer.safety.health import check_database
+from prioritizer.storage.errors import is_disk_full
 from prioritizer.storage.files import fsync_folder, pid_alive
 from prioritizer.storage.location import DB_FILENAME, sqlite_path, sqlite_uri
 from prioritizer.storage.location import (  # re-exported: callers import them from here too
@@ -230,26 +230,8 @@ def verify_backup(path: Path) -> int:
         conn.close()
 
 
-# SQLite's words for a full disk: SQLITE_FULL, and a -shm that cannot grow (ENOSPC while
-# it is extended: on tmpfs, and wherever the -shm is new, that comes before any write).
-_FULL_ERRORS = frozenset({"SQLITE_FULL", "SQLITE_IOERR_SHMSIZE"})
-
-
-def _disk_full(exc: BaseException, folders: tuple[Path, ...]) -> bool:
-    """True when a failure means the disk is full (by SQLite's code, the OS's errno, or the free space left)."""
-    if isinstance(exc, OSError):
-        return exc.errno == errno.ENOSPC
-    name = getattr(exc, "sqlite_errorname", "")
-    if name in _FULL_ERRORS or "full" in str(exc):
-        return True
-    if str(name).startswith("SQLITE_IOERR"):
-        # A write error with (almost) no room left: a full disk, whatever the path SQLite took to it.
-        for folder in folders:
-            with contextlib.suppress(OSError):
-                stats = os.statvfs(folder)
-                if stats.f_bavail * stats.f_frsize < 1024 * 1024:
-                    return True
-    return False
+# A backup or a restore writes whole files: below 1 MiB free, an I/O error is the disk being full.
+_COPY_MARGIN = 1024 * 1024
 
 
 @contextlib.contextmanager
@@ -267,7 +249,7 @@ def _sqlite_errors(what: str, where: Callable[[], str] | None = None, folders: t
         raise BackupError(f"{exc}. {where()}") from exc
     except (sqlite3.Error, OSError) as exc:
         tail = f". {where()}" if where is not None else ""
-        if _disk_full(exc, folders):
+        if is_disk_full(exc, folders, _COPY_MARGIN):
             raise BackupError(f"{what} failed: the disk is full; free some space and try again{tail}") from exc
         text = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
         raise BackupError(f"{what} failed: {text}{tail}") from exc

@@ -23,12 +23,33 @@ class ForeignDatabaseError(InputError):
     """The file is another application's SQLite database: refused, never adopted; nothing was changed."""
 
 
-def _nearly_full(path: Path) -> bool:
+# SQLite's own names for a full disk: SQLITE_FULL, and a -shm that cannot grow (ENOSPC while
+# it is extended: on tmpfs, and wherever the -shm is new, that comes before any write).
+FULL_ERRORS = frozenset({"SQLITE_FULL", "SQLITE_IOERR_SHMSIZE"})
+
+
+def is_disk_full(error: BaseException, folders: tuple[Path, ...], margin: int = FULL_MARGIN) -> bool:
+    """Whether a failure means the disk is full: the OS's errno, SQLite's code or words, or an
+    I/O error with less than ``margin`` bytes free in one of the ``folders`` the writes went to.
+    """
+    if isinstance(error, OSError):
+        return error.errno == errno.ENOSPC
+    orig = getattr(error, "orig", None)  # SQLAlchemy wraps the driver's error
+    driver = orig if orig is not None else error
+    name = str(getattr(driver, "sqlite_errorname", ""))
+    text = str(driver).lower()
+    if name in FULL_ERRORS or "database or disk is full" in text:
+        return True
+    io_error = name.startswith("SQLITE_IOERR") or "disk i/o error" in text or "unable to open database file" in text
+    return io_error and any(_free_bytes(folder) < margin for folder in folders)
+
+
+def _free_bytes(folder: Path) -> int:
     try:
-        st = os.statvfs(path.parent if path.parent != Path() else Path.cwd())
+        st = os.statvfs(folder if folder != Path() else Path.cwd())
     except OSError:
-        return False
-    return st.f_bavail * st.f_frsize < FULL_MARGIN
+        return FULL_MARGIN * 1024  # unknown: plenty
+    return st.f_bavail * st.f_frsize
 
 
 def disk_error(error: BaseException, path: Path | None = None) -> StorageError | None:
@@ -37,13 +58,10 @@ def disk_error(error: BaseException, path: Path | None = None) -> StorageError |
     A full disk often reaches SQLite as "disk I/O error" (its -shm cannot grow): with
     the file's disk nearly full that is said as a full disk, never as damage.
     """
-    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+    if is_disk_full(error, (path.parent,) if path is not None else ()):
         return StorageError("the disk is full: nothing was saved; free some space and try again")
     orig = getattr(error, "orig", None)
     text = str(orig if orig is not None else error).lower()
-    io_error = "disk i/o error" in text or "unable to open database file" in text
-    if "database or disk is full" in text or (io_error and path is not None and _nearly_full(path)):
-        return StorageError("the disk is full: nothing was saved; free some space and try again")
     if "disk i/o error" in text:
         return StorageError("the disk refused the write (I/O error): nothing was saved; check the disk and try again")
     if "readonly" in text:
