@@ -126,10 +126,9 @@ def damage_in_use(location: str, exc: BaseException) -> DatabaseDamagedError | N
     met a damaged index page the check does not read), SQLite's own words are the verdict:
     the recovery dialog changes nothing before the user's click either way.
     """
-    from prioritizer.ui.dialogs import recovery
     from prioritizer.ui.dialogs.storage_errors import causes
 
-    from prioritizer.safety.damage import DatabaseDamagedError, damaged_error
+    from prioritizer.safety.damage import DatabaseDamagedError, damage_behind, damaged_error
     from prioritizer.safety.health import Health, Problem, is_malformed
     from prioritizer.storage.location import sqlite_path
 
@@ -141,7 +140,7 @@ def damage_in_use(location: str, exc: BaseException) -> DatabaseDamagedError | N
     if malformed is None or path is None or not path.exists():
         return None
     try:
-        damage = recovery.damage_behind(location, malformed)
+        damage = damage_behind(location, malformed)
     except Exception:  # noqa: BLE001 - the check could not run (the file busy, say): SQLite's words decide
         damage = None
     if damage is None:

@@ -184,31 +184,25 @@ def _damage_message(exc: BaseException, option: str | None) -> str | None:
 
     The command's connections are closed first, so the check may read the file.
     """
+    from prioritizer.safety.health import is_malformed
     from prioritizer.storage.location import peek_location
 
-    text = str(getattr(exc, "orig", None) or exc).lower()
-    if "malformed" not in text and "not a database" not in text:
+    if not is_malformed(exc):
         return None
     if "prioritizer.cli.common" in sys.modules:
         from prioritizer.cli.common import close_services
 
         close_services()
-    location = peek_location(option)
+    text = str(getattr(exc, "orig", None) or exc).lower()
     fallback = f"the database is damaged ({text.splitlines()[0]}): run 'prioritizer restore --latest' to put back the newest good backup"
-    if location is None:
-        return fallback
+    location = peek_location(option)
     try:
-        from prioritizer.safety.damage import damaged_error
-        from prioritizer.safety.health import check_database
-        from prioritizer.storage.location import sqlite_path
+        from prioritizer.safety.damage import damage_behind
 
-        path = sqlite_path(location)
-        health = check_database(path, thorough=True) if path is not None and path.is_file() else None
+        damage = damage_behind(location, exc) if location is not None else None
     except Exception:  # noqa: BLE001 - the check itself failing must not hide the first error
         return fallback
-    if health is None or health.ok:
-        return fallback
-    return str(damaged_error(location, health))
+    return str(damage) if damage is not None else fallback
 
 
 def error_line(exc: BaseException) -> str:

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from prioritizer.safety.backup import BackupInfo, move_aside
 from prioritizer.safety.backup import newest_good_backup as _newest_backup
-from prioritizer.safety.health import Health, Problem, check_database
+from prioritizer.safety.health import Health, Problem, check_database, is_malformed
 from prioritizer.storage.errors import ForeignDatabaseError
+from prioritizer.storage.location import sqlite_path
 
 
 class DatabaseDamagedError(RuntimeError):
@@ -73,6 +74,20 @@ def raise_if_damaged(location: str, path: Path) -> None:
     health = check_database(path, thorough=True)
     if not health.ok:
         raise damaged_error(location, health)
+
+
+def damage_behind(location: str, exc: BaseException) -> DatabaseDamagedError | None:
+    """The damage an error met while reading points to (SQLite's "malformed"), after the whole check; else None.
+
+    Call it with every connection of this process to the file closed (the check reads its header).
+    """
+    if isinstance(exc, DatabaseDamagedError):
+        return exc
+    path = sqlite_path(location)
+    if not is_malformed(exc) or path is None or not path.is_file():
+        return None
+    health = check_database(path, thorough=True)
+    return None if health.ok else damaged_error(location, health)
 
 
 def quarantine(path: Path) -> Path:

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QPushButton, QWidget
 from prioritizer.domain.values import InputError
 from prioritizer.safety.backup import BackupError, backup_dir, backup_now, maybe_backup_quietly, restore
 from prioritizer.safety.damage import DatabaseDamagedError, damaged_error, quarantine
-from prioritizer.safety.health import check_database, is_malformed
+from prioritizer.safety.health import check_database
 from prioritizer.services.service import Service
 from prioritizer.storage.engine import SchemaTooNewError, StorageError, resolve_location, sqlite_path
 
@@ -116,17 +116,6 @@ def carry_out(location: str, error: DatabaseDamagedError, choice: Choice, show: 
     except (BackupError, OSError) as exc:
         show("Prioritizer: restore failed", f"The backup could not be restored: {exc}. Nothing was deleted.")
         return None
-
-
-def damage_behind(location: str, exc: BaseException) -> DatabaseDamagedError | None:
-    """The damage an error met while reading points to (SQLite's "malformed"), after the whole check; else None."""
-    if isinstance(exc, DatabaseDamagedError):
-        return exc
-    path = sqlite_path(location)
-    if not is_malformed(exc) or path is None or not path.exists():
-        return None
-    health = check_database(path, thorough=True)
-    return None if health.ok else damaged_error(location, health)
 
 
 def open_or_recover(
